@@ -1,0 +1,46 @@
+"""Command line: ``python -m course <command>``.
+
+    data fetch          make every data set ready (mirror -> cache, or download)
+    data verify         check every data file's checksum
+    release [ID ...]    generate release/ from source/ with nbgrader
+    grade ID|all        autograde submitted/ (see --help)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    data = sub.add_parser("data", help="fetch or verify the data sets")
+    data.add_argument("action", choices=["fetch", "verify"])
+
+    rel = sub.add_parser("release", help="generate release/ from source/")
+    rel.add_argument("ids", nargs="*")
+
+    grade = sub.add_parser("grade", help="autograde a class")
+    grade.add_argument("assignment", help="an assignment id, or 'all'")
+    grade.add_argument("--submitted", default="submitted",
+                       help="folder of <student>/<assignment>/ submissions (default: submitted)")
+    grade.add_argument("--jobs", type=int, default=1, help="parallel workers")
+
+    args = parser.parse_args(argv)
+    if args.command == "data":
+        from .datasets import manage
+        return manage.fetch() if args.action == "fetch" else manage.verify()
+    if args.command == "release":
+        from .assignments import generate_release
+        generate_release(args.ids or None)
+        return 0
+    if args.command == "grade":
+        from .grader import grade_class
+        return grade_class(args.assignment, submitted=args.submitted, jobs=args.jobs)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

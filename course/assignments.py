@@ -1,0 +1,31 @@
+"""The course's assignments and generating their student versions with nbgrader."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .config import ROOT
+
+
+def assignment_ids() -> list[str]:
+    """Every assignment in source/, in teaching order (01_..., 02_...)."""
+    return sorted(p.parent.name for p in (ROOT / "source").glob("*/*.ipynb")
+                  if p.stem == p.parent.name)
+
+
+def nbgrader(*args: str, root: Path = ROOT, check: bool = True, quiet: bool = True,
+             env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run an nbgrader command from the course root (where it must run)."""
+    cmd = [sys.executable, "-m", "nbgrader", *args]
+    if quiet:
+        cmd.append("--log-level=WARN")
+    return subprocess.run(cmd, cwd=root, check=check, text=True, capture_output=quiet, env=env)
+
+
+def generate_release(ids: list[str] | None = None, root: Path = ROOT) -> None:
+    """source/<id> -> release/<id> for each id (also registers it in the gradebook)."""
+    for aid in ids or assignment_ids():
+        proc = nbgrader("generate_assignment", aid, "--force", root=root, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment {aid} failed:\n{proc.stderr[-3000:]}")

@@ -1,0 +1,258 @@
+"""The one check helper that every test cell uses.
+
+Every failed check raises :class:`CheckFailure` with a message that says
+
+* what was called,
+* what was expected,
+* what came back,
+* a hint.
+
+Student code is called *quietly*: warnings and anything written to stderr are
+swallowed, because nbgrader gives 0 to a test cell that writes to stderr even
+when every assert passes.  When numerical stability is the point of a test,
+the test checks the value itself (nan, inf) instead of relying on warnings.
+
+Typical use in a test cell::
+
+    from course.check import call
+    r = call(softmax, np.array([1010.0, 1000.0, 990.0]))
+    r.close([9.99954600e-01, 4.53978686e-05, 2.06106005e-09],
+            hint="subtract np.max(a) before np.exp so nothing overflows")
+    r.inputs_unchanged()
+"""
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import math
+import traceback
+import warnings
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["CheckFailure", "Result", "call", "check", "quietly", "describe"]
+
+_MAX_REPR = 300
+
+
+class CheckFailure(AssertionError):
+    """A failed check; its message is written for the student."""
+
+
+def describe(value: Any, limit: int = _MAX_REPR) -> str:
+    """A short, readable repr for messages (arrays, tensors, long lists)."""
+    try:
+        import torch  # noqa: F401  (only if the notebook already imported it)
+        is_tensor = type(value).__module__.startswith("torch") and hasattr(value, "shape")
+    except Exception:  # pragma: no cover - torch missing
+        is_tensor = False
+    if isinstance(value, np.ndarray) or is_tensor:
+        kind = "tensor" if is_tensor else "array"
+        with np.printoptions(precision=6, threshold=20, edgeitems=3, linewidth=100):
+            body = repr(value if is_tensor else value)
+        text = f"{body}  ({kind}, shape {tuple(value.shape)}, dtype {value.dtype})"
+    elif callable(value) and hasattr(value, "__name__"):
+        text = value.__name__
+    else:
+        text = repr(value)
+    text = " ".join(text.split()) if "\n" in text else text
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _format(call_text: str, expected: str, got: str, hint: str | None, problem: str) -> str:
+    lines = [f"{call_text} {problem}", f"  expected: {expected}", f"  got:      {got}"]
+    if hint:
+        lines.append(f"  hint:     {hint}")
+    return "\n".join(lines)
+
+
+def check(ok: bool, *, call: str, expected: str, got: str, hint: str | None = None,
+          problem: str = "did not do what was expected.") -> None:
+    """Raise :class:`CheckFailure` unless *ok*; the base of every other check."""
+    if not ok:
+        raise CheckFailure(_format(call, expected, got, hint, problem))
+
+
+@contextlib.contextmanager
+def quietly():
+    """Run student code with warnings, numpy float errors and stderr silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"), contextlib.redirect_stderr(io.StringIO()):
+            yield
+
+
+def _snapshot(value: Any) -> Any:
+    try:
+        if hasattr(value, "detach") and hasattr(value, "clone"):  # torch tensor
+            return value.detach().clone()
+        return copy.deepcopy(value)
+    except Exception:
+        return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None and b is None:
+        return True
+    try:
+        if hasattr(a, "detach") and hasattr(b, "detach"):
+            import torch
+            return a.shape == b.shape and bool(torch.equal(a.detach(), b.detach()))
+        if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            return (np.shape(a) == np.shape(b)
+                    and bool(np.array_equal(a, b, equal_nan=True)))
+        if isinstance(a, dict) and isinstance(b, dict):
+            return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+        if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+            return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return bool(a == b)
+    except Exception:
+        return True  # cannot compare: do not blame the student
+
+
+def _as_array(value: Any) -> np.ndarray:
+    if hasattr(value, "detach"):
+        value = value.detach().cpu().numpy()
+    return np.asarray(value, dtype=float)
+
+
+class Result:
+    """What one call of student code returned, with checks on it."""
+
+    def __init__(self, fn_text: str, args: tuple, kwargs: dict, value: Any,
+                 before: tuple, before_kw: dict):
+        self.value = value
+        self._args, self._kwargs = args, kwargs
+        self._before, self._before_kw = before, before_kw
+        parts = [describe(a, 80) for a in args] + [f"{k}={describe(v, 80)}" for k, v in kwargs.items()]
+        self.call_text = f"{fn_text}({', '.join(parts)})"
+
+    # -- the checks --------------------------------------------------------
+    def fail(self, expected: str, hint: str | None = None, problem: str = "returned the wrong value.",
+             got: str | None = None):
+        raise CheckFailure(_format(self.call_text, expected,
+                                   describe(self.value) if got is None else got, hint, problem))
+
+    def close(self, expected: Any, hint: str | None = None, rtol: float = 1e-6,
+              atol: float = 1e-8) -> "Result":
+        """Numerically close to *expected* (same shape, no nan where not expected)."""
+        exp = np.asarray(_as_array(expected))
+        try:
+            got = _as_array(self.value)
+        except Exception:
+            self.fail(describe(expected), hint, "did not return numbers.")
+        if got.shape != exp.shape:
+            self.fail(f"shape {exp.shape}: {describe(expected)}", hint,
+                      f"returned shape {got.shape}, not {exp.shape}.")
+        if not np.allclose(got, exp, rtol=rtol, atol=atol, equal_nan=True):
+            bad = "" if got.size <= 1 else (
+                f" (largest difference {np.nanmax(np.abs(got - exp)):.3g})"
+                if np.isfinite(got).all() else " (it contains nan or inf)")
+            self.fail(describe(expected), hint, f"returned the wrong value{bad}.")
+        return self
+
+    def equal(self, expected: Any, hint: str | None = None) -> "Result":
+        """Exactly equal (works for ints, numpy scalars, arrays, tuples)."""
+        if not _same(self.value, expected) and not self._numeric_equal(expected):
+            self.fail(describe(expected), hint)
+        return self
+
+    def _numeric_equal(self, expected: Any) -> bool:
+        try:
+            got, exp = _as_array(self.value), _as_array(expected)
+            return got.shape == exp.shape and bool(np.array_equal(got, exp))
+        except Exception:
+            return False
+
+    def shape(self, expected: tuple, hint: str | None = None) -> "Result":
+        got = tuple(getattr(self.value, "shape", np.shape(self.value)))
+        if got != tuple(expected):
+            self.fail(f"shape {tuple(expected)}", hint, "returned the wrong shape.", got=f"shape {got}")
+        return self
+
+    def finite(self, hint: str | None = None) -> "Result":
+        try:
+            ok = bool(np.isfinite(_as_array(self.value)).all())
+        except Exception:
+            ok = False
+        if not ok:
+            self.fail("finite numbers (no nan, no inf)", hint, "returned nan or inf.")
+        return self
+
+    def satisfies(self, predicate: Callable[[Any], bool], expected: str,
+                  hint: str | None = None) -> "Result":
+        """Any property: *expected* says in words what *predicate* checks."""
+        try:
+            with quietly():
+                ok = bool(predicate(self.value))
+        except Exception as exc:
+            ok, expected = False, f"{expected} (checking it raised {type(exc).__name__}: {exc})"
+        if not ok:
+            self.fail(expected, hint)
+        return self
+
+    def is_instance(self, types, hint: str | None = None) -> "Result":
+        if not isinstance(self.value, types):
+            names = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
+            self.fail(f"a value of type {names}", hint, "returned the wrong type.",
+                      got=f"{type(self.value).__name__}: {describe(self.value)}")
+        return self
+
+    def inputs_unchanged(self, hint: str | None = "work on a copy; do not write into the arguments"
+                         ) -> "Result":
+        """The call did not modify its (array, tensor, list, dict) arguments."""
+        pairs = list(zip(self._before, self._args)) + [
+            (self._before_kw[k], v) for k, v in self._kwargs.items()]
+        for i, (before, after) in enumerate(pairs):
+            if before is not None and not _same(before, after):
+                raise CheckFailure(_format(self.call_text, f"argument {i + 1} left as {describe(before)}",
+                                           f"it was changed to {describe(after)}", hint,
+                                           "modified its input."))
+        return self
+
+
+def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
+    """Call student code quietly; an exception becomes a readable CheckFailure."""
+    fn_text = _name or getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    before = tuple(_snapshot(a) for a in args)
+    before_kw = {k: _snapshot(v) for k, v in kwargs.items()}
+    try:
+        with quietly():
+            value = fn(*args, **kwargs)
+    except CheckFailure:
+        raise
+    except NotImplementedError:
+        r = Result(fn_text, args, kwargs, None, before, before_kw)
+        raise CheckFailure(_format(r.call_text, "an answer", "NotImplementedError",
+                                   "replace `raise NotImplementedError()` with your code",
+                                   "is not written yet.")) from None
+    except Exception as exc:
+        r = Result(fn_text, args, kwargs, None, before, before_kw)
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        got = f"{type(exc).__name__}: {exc} (line {where.lineno} of {where.name})"
+        raise CheckFailure(_format(r.call_text, "a return value", got,
+                                   "read the error above; check shapes and names",
+                                   "raised an error.")) from None
+    return Result(fn_text, args, kwargs, value, before, before_kw)
+
+
+def close_enough(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
+    """True when *a* and *b* have the same shape and close values."""
+    try:
+        x, y = _as_array(a), _as_array(b)
+    except Exception:
+        return False
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def is_number(value: Any) -> bool:
+    """Python or numpy real scalar (including 0-d arrays), not bool."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and value.dtype.kind in "iuf"
+    return isinstance(value, (int, float, np.integer, np.floating)) and not (
+        isinstance(value, float) and math.isnan(value))
+

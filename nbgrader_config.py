@@ -1,0 +1,40 @@
+"""nbgrader settings for the course.  nbgrader must be run from this folder."""
+import os
+
+c = get_config()  # noqa: F821  (provided by nbgrader)
+here = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "dl-course"
+c.CourseDirectory.root = here
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(here, "gradebook.db")
+# A checkpoint over this size (KB) is not copied into autograded/ (08 grades it from submitted/).
+c.CourseDirectory.max_file_size = 100_000
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.log"]
+
+# The assignments, in teaching order (also used by `python -m course`).
+c.CourseDirectory.assignment_id = ""
+
+# Execution: a cell may take 60 s (grading mode keeps every cell far below);
+# a cell that runs longer is interrupted and scores 0, and the rest of the notebook goes on.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+c.Execute.startup_timeout = 120
+
+# A deleted or edited test cell is put back from the gradebook's copy.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback never shows hidden-test source or hidden-test tracebacks.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "course.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Students' own exchange folder inside the course (JupyterLab's assignment list).
+c.Exchange.root = os.path.join(here, ".exchange")
+c.Exchange.path_includes_course = True

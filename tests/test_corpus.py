@@ -1,0 +1,39 @@
+"""Every exercise's hidden tests fail wrong code and pass differently-right code.
+
+Each module tests/corpus/c<NN>_*.py defines
+    ASSIGNMENT = "01_perceptron"
+    WRONG = {exercise: {"what is wrong": "code of the whole answer cell", ...}, ...}
+    RIGHT = {exercise: {"which style": "code", ...}, ...}
+"""
+import importlib
+import pkgutil
+
+import pytest
+
+import corpus
+from nbexec import run_exercise
+
+CASES = []
+for info in sorted(pkgutil.iter_modules(corpus.__path__), key=lambda m: m.name):
+    mod = importlib.import_module(f"corpus.{info.name}")
+    for verdict, table in (("wrong", mod.WRONG), ("right", mod.RIGHT)):
+        for exercise, variants in table.items():
+            for label, code in variants.items():
+                CASES.append(pytest.param(mod.ASSIGNMENT, exercise, verdict, code,
+                                          id=f"{mod.ASSIGNMENT}-{exercise}-{verdict}-{label}"))
+
+
+@pytest.mark.parametrize("assignment, exercise, verdict, code", CASES)
+def test_corpus(assignment, exercise, verdict, code):
+    results = run_exercise(assignment, exercise, code)
+    report = "\n".join(map(str, results))
+    if verdict == "wrong":
+        assert any(not r.passed for r in results), f"a wrong {exercise} passed every test:\n{report}"
+    else:
+        assert all(r.passed for r in results), f"a correct {exercise} failed:\n{report}"
+
+
+@pytest.mark.parametrize("assignment, exercise", sorted({(c.values[0], c.values[1]) for c in CASES}))
+def test_reference_solution_passes(assignment, exercise):
+    results = run_exercise(assignment, exercise)
+    assert all(r.passed for r in results), "\n".join(map(str, results))
