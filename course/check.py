@@ -41,18 +41,21 @@ class CheckFailure(AssertionError):
     """A failed check; its message is written for the student."""
 
 
-def describe(value: Any, limit: int = _MAX_REPR) -> str:
-    """A short, readable repr for messages (arrays, tensors, long lists)."""
-    try:
-        import torch  # noqa: F401  (only if the notebook already imported it)
-        is_tensor = type(value).__module__.startswith("torch") and hasattr(value, "shape")
-    except Exception:  # pragma: no cover - torch missing
-        is_tensor = False
+def describe(value: Any, limit: int = _MAX_REPR, detail: bool = True) -> str:
+    """A short, readable repr for messages (arrays, tensors, long lists).
+
+    With ``detail=False`` (arguments in a call's text) a big array shows only
+    its shape and dtype.
+    """
+    is_tensor = type(value).__module__.startswith("torch") and hasattr(value, "shape")
     if isinstance(value, np.ndarray) or is_tensor:
         kind = "tensor" if is_tensor else "array"
+        size = value.numel() if is_tensor else value.size
+        if not detail and size > 8:
+            return f"<{kind} of shape {tuple(value.shape)}, {value.dtype}>"
         with np.printoptions(precision=6, threshold=20, edgeitems=3, linewidth=100):
-            body = repr(value if is_tensor else value)
-        text = f"{body}  ({kind}, shape {tuple(value.shape)}, dtype {value.dtype})"
+            body = repr(value)
+        text = body if not detail else f"{body}  ({kind}, shape {tuple(value.shape)}, dtype {value.dtype})"
     elif callable(value) and hasattr(value, "__name__"):
         text = value.__name__
     else:
@@ -126,7 +129,8 @@ class Result:
         self.value = value
         self._args, self._kwargs = args, kwargs
         self._before, self._before_kw = before, before_kw
-        parts = [describe(a, 80) for a in args] + [f"{k}={describe(v, 80)}" for k, v in kwargs.items()]
+        parts = [describe(a, 80, detail=False) for a in args] + [
+            f"{k}={describe(v, 80, detail=False)}" for k, v in kwargs.items()]
         self.call_text = f"{fn_text}({', '.join(parts)})"
 
     # -- the checks --------------------------------------------------------
