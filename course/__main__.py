@@ -4,6 +4,7 @@
     data verify         check every data file's checksum
     release [ID ...]    generate release/ from source/ with nbgrader
     grade ID|all        autograde submitted/ (see --help)
+    lab                 JupyterLab on the course with nbgrader's extensions
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="folder of <student>/<assignment>/ submissions (default: submitted)")
     grade.add_argument("--jobs", type=int, default=1, help="parallel workers")
 
+    lab = sub.add_parser("lab", help="start JupyterLab on the course")
+    lab.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
+
     args = parser.parse_args(argv)
     if args.command == "data":
         from .datasets import manage
@@ -39,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "grade":
         from .grader import grade_class
         return grade_class(args.assignment, submitted=args.submitted, jobs=args.jobs)
+    if args.command == "lab":
+        from .lab import main as lab_main
+        return lab_main(args.extra)
     return 2
 
 
