@@ -219,7 +219,8 @@ class Result:
 
 def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
     """Call student code quietly; an exception becomes a readable CheckFailure."""
-    fn_text = _name or getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+    fn_text = (_name or getattr(fn, "__qualname__", "").split("<locals>.")[-1]
+               or getattr(fn, "__name__", None) or repr(fn))
     before = tuple(_snapshot(a) for a in args)
     before_kw = {k: _snapshot(v) for k, v in kwargs.items()}
     try:
@@ -237,7 +238,7 @@ def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         got = f"{type(exc).__name__}: {exc} (line {where.lineno} of {where.name})"
         raise CheckFailure(_format(r.call_text, "a return value", got,
-                                   "read the error above; check shapes and names",
+                                   "the error comes from that line of your code; check shapes and names",
                                    "raised an error.")) from None
     return Result(fn_text, args, kwargs, value, before, before_kw)
 
