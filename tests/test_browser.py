@@ -46,8 +46,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 SHOTS = ROOT / "build" / "screenshots"
 DOC_SHOTS = ROOT / "docs" / "screenshots"
 #: Screenshots that docs/lab.md and the README show.
-FOR_DOCS = ("01-release-opened.png", "03-visible-tests-fail.png", "06-plot.png",
-            "07-validate-success.png", "08-formgrader.png")
+FOR_DOCS = ("02-environment-report.png", "03-visible-tests-fail.png", "07-validate-success.png",
+            "08-formgrader.png", "10-assignment-list.png")
 AID = "01_perceptron"
 COPIED = ("course", "source", "release", "nbgrader_config.py", "course.toml")
 SERVER_START_S = 120
@@ -233,6 +233,9 @@ def page(browser):
 
 
 def shot(page, name: str) -> None:
+    # Let a scroll finish painting: the notebook renders off-screen cells lazily.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.wait_for_timeout(300)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / name))
     if os.environ.get("DLCOURSE_DOC_SCREENSHOTS") == "1" and name in FOR_DOCS:
@@ -373,7 +376,7 @@ def test_student_runs_answers_and_validates(lab, page):
     page.keyboard.insert_text("# edited")
     page.keyboard.press("Escape")
     assert locked.text_content() == before, "a student could edit a locked test cell"
-    page.mouse.wheel(0, 250)
+    failing.evaluate("el => el.scrollIntoView({block: 'start'})")
     shot(page, "03-visible-tests-fail.png")
 
     # 3. Validate on the stubs lists the failing tests.
