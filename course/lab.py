@@ -10,7 +10,7 @@ JupyterLab starts in the course root, because nbgrader's server extensions read
   world-writable, as nbgrader's own ``release_assignment`` makes it, so the
   assignment list never reports an "Unwritable directory".
 
-Extra arguments go to ``jupyter lab`` (``python -m course lab --port 9999 --no-browser``),
+Arguments after ``--`` go to ``jupyter lab`` (``python -m course lab -- --port 9999 --no-browser``),
 except ``--check``, which prints the setup, checks it and exits.
 """
 from __future__ import annotations
@@ -96,8 +96,7 @@ def lab_environment(root: Path = ROOT) -> dict[str, str]:
 
 
 def describe(root: Path = ROOT) -> str:
-    from .assignments import assignment_ids
-    ids = assignment_ids()
+    ids = sorted(p.parent.name for p in (root / "source").glob("*/*.ipynb") if p.stem == p.parent.name)
     released = [i for i in ids if (root / "release" / i / f"{i}.ipynb").is_file()]
     lines = [
         f"course root:  {root}",
@@ -126,9 +125,9 @@ def main(extra: list[str] | None = None) -> int:
     if off := disabled_extensions():
         problems.append("nbgrader's server extensions are not enabled: " + ", ".join(off) + "\n  fix: "
                         + "; ".join(f"jupyter server extension enable --sys-prefix {n}" for n in off))
-    print(describe(root))
+    print(describe(root), flush=True)
     for p in problems:
-        print("problem:", p, file=sys.stderr)
+        print("problem:", p, file=sys.stderr, flush=True)
     if check_only:
         print(" ".join(lab_command(root, extra)))
         return 1 if problems else 0
