@@ -133,6 +133,10 @@ class Result:
             f"{k}={describe(v, 80, detail=False)}" for k, v in kwargs.items()]
         self.call_text = f"{fn_text}({', '.join(parts)})"
 
+    def _ipython_display_(self) -> None:
+        """A check that ends a cell shows nothing: no ``Out[n]: <Result ...>`` under a test
+        cell, and no execute_result that nbgrader would read as partial credit."""
+
     # -- the checks --------------------------------------------------------
     def fail(self, expected: str, hint: str | None = None, problem: str = "returned the wrong value.",
              got: str | None = None):

@@ -402,6 +402,9 @@ def test_student_runs_answers_and_validates(lab, page):
     for index, grade_id in test_cells:
         err = stderr_of(cells(page).nth(index))
         assert not err, f"{grade_id} fails with the reference answer: {err[:1500]}"
+        # A passing test cell shows nothing (nbgrader would read an Out[n] value as partial credit).
+        shown = cells(page).nth(index).locator(".jp-OutputArea-executeResult").all_text_contents()
+        assert not shown, f"{grade_id} shows an Out[n] value to the student: {shown}"
     prompts = [cells(page).nth(i).locator(".jp-InputPrompt").text_content() for i in code_cells]
     assert all(re.search(r"\[\d+\]", p) for p in prompts), f"not every code cell ran: {prompts}"
     images = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedImage img")
