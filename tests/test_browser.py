@@ -130,7 +130,8 @@ def _server_env(tmp: Path) -> dict[str, str]:
         "IPYTHONDIR": str(tmp / "ipython"),
     })
     # No "get Jupyter news?" toast over the screenshots, and no request for news.
-    notification = tmp / "lab-settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification = (tmp / "lab-settings" / "@jupyterlab" / "apputils-extension"
+                    / "notification.jupyterlab-settings")
     notification.parent.mkdir(parents=True, exist_ok=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     return env
@@ -193,7 +194,8 @@ def lab(tmp_path_factory):
         deadline = time.monotonic() + SERVER_START_S
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited ({proc.returncode}):\n{(tmp / 'jupyter.log').read_text()[-3000:]}")
+                log_tail = (tmp / "jupyter.log").read_text()[-3000:]
+                raise RuntimeError(f"JupyterLab exited ({proc.returncode}):\n{log_tail}")
             try:
                 _get(f"{base}/api/status?token={token}")
                 break
@@ -269,18 +271,22 @@ def menu(page, top: str, item: str) -> None:
     page.locator(".lm-Menu:visible .lm-Menu-itemLabel").get_by_text(item, exact=True).click()
 
 
+CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
+
+
 def cells(page):
-    return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+    return page.locator(CELLS)
 
 
 def run_all(page, done_cell: int) -> None:
     """Run > Run All Cells; wait until cell *done_cell* has run and the kernel is idle again."""
-    target = cells(page).nth(done_cell).locator(".jp-InputPrompt")
-    before = target.text_content()
+    prompt = (f"document.querySelectorAll({json.dumps(CELLS)})[{done_cell}]"
+              ".querySelector('.jp-InputPrompt').textContent")
+    before = page.evaluate(f"() => {prompt}")
     menu(page, "Run", "Run All Cells")
     page.wait_for_function(
-        """([el, before]) => /\\[\\d+\\]/.test(el.textContent) && el.textContent !== before""",
-        arg=[target.element_handle(), before], timeout=KERNEL_S * 1000)
+        f"before => {{ const p = {prompt}; return /\\[\\d+\\]/.test(p) && p !== before; }}",
+        arg=before, timeout=KERNEL_S * 1000)
     wait_kernel_idle(page)
 
 
@@ -345,7 +351,8 @@ def test_student_runs_answers_and_validates(lab, page):
     layout = release_layout(AID)
     answers = reference_answers(AID)
     answer_cells = [(i, m["grade_id"]) for i, (kind, m) in enumerate(layout) if m.get("solution")]
-    test_cells = [(i, m["grade_id"]) for i, (kind, m) in enumerate(layout) if m.get("grade") and not m.get("solution")]
+    test_cells = [(i, m["grade_id"]) for i, (kind, m) in enumerate(layout)
+                  if m.get("grade") and not m.get("solution")]
     code_cells = [i for i, (kind, _) in enumerate(layout) if kind == "code"]
     setup = next(i for i, (_, m) in enumerate(layout) if m.get("grade_id") == "setup")
     assert answer_cells and test_cells and set(answers) >= {g for _, g in answer_cells}

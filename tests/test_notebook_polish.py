@@ -41,7 +41,8 @@ def _calls_report(source: str) -> bool:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call):
             f = node.func
-            if (isinstance(f, ast.Name) and f.id == "report") or (isinstance(f, ast.Attribute) and f.attr == "report"):
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            if name == "report":
                 return True
     return False
 
@@ -51,7 +52,8 @@ def test_locked_setup_cell_reports_the_environment(aid):
     setup = [c for c in _source(aid).cells if _meta(c).get("grade_id") == "setup"]
     assert len(setup) == 1, f"{aid} needs exactly one cell with grade_id 'setup'"
     cell = setup[0]
-    assert cell.cell_type == "code" and _meta(cell).get("locked"), f"{aid}: the setup cell must be a locked code cell"
+    assert cell.cell_type == "code" and _meta(cell).get("locked"), \
+        f"{aid}: the setup cell must be a locked code cell"
     assert "course.env" in cell.source and _calls_report(cell.source), \
         f"{aid}: the setup cell must call course.env's report() (versions, CPU/GPU, data)"
 
@@ -69,9 +71,11 @@ def test_environment_report_names_the_gpu():
     cuda = types.SimpleNamespace(
         is_available=lambda: True, device_count=lambda: 1, get_device_name=lambda i: "NVIDIA H100",
         get_device_properties=lambda i: types.SimpleNamespace(total_memory=80 * 2**30))
-    gpu = types.SimpleNamespace(cuda=cuda, version=types.SimpleNamespace(cuda="13.0"), backends=types.SimpleNamespace())
+    gpu = types.SimpleNamespace(cuda=cuda, version=types.SimpleNamespace(cuda="13.0"),
+                                backends=types.SimpleNamespace())
     assert "NVIDIA H100" in _device(gpu) and "80 GiB" in _device(gpu)
-    cpu = types.SimpleNamespace(cuda=types.SimpleNamespace(is_available=lambda: False), backends=types.SimpleNamespace())
+    cpu = types.SimpleNamespace(cuda=types.SimpleNamespace(is_available=lambda: False),
+                                backends=types.SimpleNamespace())
     assert "CPU" in _device(cpu)
 
 
