@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 JOBS   ?= 2
+# nbgrader runs `alembic` from PATH when it creates a gradebook: use the venv's tools.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: venv release grade test test-fast lab data clean
 

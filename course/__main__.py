@@ -28,11 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--submitted", default="submitted",
                        help="folder of <student>/<assignment>/ submissions (default: submitted)")
     grade.add_argument("--jobs", type=int, default=1, help="parallel workers")
+    from .grader import add_arguments
+    add_arguments(grade)
 
     lab = sub.add_parser("lab", help="start JupyterLab on the course")
     lab.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
 
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command == "lab":
+        args.extra = unknown + [a for a in args.extra if a != "--"]
     if args.command == "data":
         from .datasets import manage
         return manage.fetch() if args.action == "fetch" else manage.verify()
@@ -41,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         generate_release(args.ids or None)
         return 0
     if args.command == "grade":
-        from .grader import grade_class
-        return grade_class(args.assignment, submitted=args.submitted, jobs=args.jobs)
+        from .grader import from_arguments, grade_class
+        return grade_class(args.assignment, submitted=args.submitted, jobs=args.jobs, **from_arguments(args))
     if args.command == "lab":
         from .lab import main as lab_main
         return lab_main(args.extra)

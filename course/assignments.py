@@ -1,6 +1,7 @@
 """The course's assignments and generating their student versions with nbgrader."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,17 @@ def nbgrader(*args: str, root: Path = ROOT, check: bool = True, quiet: bool = Tr
     cmd = [sys.executable, "-m", "nbgrader", *args]
     if quiet:
         cmd.append("--log-level=WARN")
-    return subprocess.run(cmd, cwd=root, check=check, text=True, capture_output=quiet, env=env)
+    return subprocess.run(cmd, cwd=root, check=check, text=True, capture_output=quiet,
+                          env=venv_env(env))
+
+
+def venv_env(env: dict | None = None) -> dict:
+    """The environment with this Python's bin/ first on PATH (nbgrader runs `alembic` from PATH)."""
+    env = dict(os.environ if env is None else env)
+    bindir = str(Path(sys.executable).parent)
+    if env.get("PATH", "").split(os.pathsep)[0] != bindir:
+        env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+    return env
 
 
 def generate_release(ids: list[str] | None = None, root: Path = ROOT) -> None:

@@ -140,6 +140,7 @@ class Result:
     # -- the checks --------------------------------------------------------
     def fail(self, expected: str, hint: str | None = None, problem: str = "returned the wrong value.",
              got: str | None = None):
+        __tracebackhide__ = True  # IPython: show the test's line, not this helper's
         raise CheckFailure(_format(self.call_text, expected,
                                    describe(self.value) if got is None else got, hint, problem))
 
@@ -223,6 +224,7 @@ class Result:
 
 def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
     """Call student code quietly; an exception becomes a readable CheckFailure."""
+    __tracebackhide__ = True
     fn_text = (_name or getattr(fn, "__qualname__", "").split("<locals>.")[-1]
                or getattr(fn, "__name__", None) or repr(fn))
     before = tuple(_snapshot(a) for a in args)
