@@ -129,8 +129,11 @@ class Result:
         self.value = value
         self._args, self._kwargs = args, kwargs
         self._before, self._before_kw = before, before_kw
-        parts = [describe(a, 80, detail=False) for a in args] + [
-            f"{k}={describe(v, 80, detail=False)}" for k, v in kwargs.items()]
+        # the call as it was made: from the copies taken before it ran
+        shown = [b if b is not None else a for b, a in zip(before, args)]
+        shown_kw = {k: before_kw[k] if before_kw.get(k) is not None else v for k, v in kwargs.items()}
+        parts = [describe(a, 80, detail=False) for a in shown] + [
+            f"{k}={describe(v, 80, detail=False)}" for k, v in shown_kw.items()]
         self.call_text = f"{fn_text}({', '.join(parts)})"
 
     def _ipython_display_(self) -> None:

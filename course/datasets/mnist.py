@@ -1,6 +1,8 @@
 """MNIST with the from-scratch book's ``load_mnist`` signature, read offline first."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .. import config
@@ -46,7 +48,12 @@ def _load_raw(key: str) -> np.ndarray:
         path = spec.find()
         if path is None:
             raise DataNotFoundError(missing_message(spec, note))
-    return _parse_idx(verified_bytes(spec, path))
+    return _read_checked(key, path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)  # each file is read and checked once per process; the array is read-only
+def _read_checked(key: str, path, mtime_ns: int) -> np.ndarray:
+    return _parse_idx(verified_bytes(FILES[key], path))
 
 
 def _one_hot(labels: np.ndarray, classes: int = 10) -> np.ndarray:
