@@ -38,3 +38,20 @@ c.GenerateFeedback.preprocessors = [
 # Students' own exchange folder inside the course (JupyterLab's assignment list).
 c.Exchange.root = os.path.join(here, ".exchange")
 c.Exchange.path_includes_course = True
+
+# Late submissions (python -m course grade; docs/grading.md).  A submission's time is its
+# timestamp.txt (nbgrader's exchange and zip_collect write it).  These due dates go into the
+# gradebook before grading (an assignment not named here keeps the gradebook's own, if any).
+# Each started day late costs 10 % of the notebook's score (course.grader.late.LatePenalty).
+c.DueDates.due_dates = {  # Fridays, 23:59 in Tokyo (14:59 UTC)
+    "01_perceptron": "2026-04-24 14:59:00 UTC",
+    "02_activations": "2026-05-01 14:59:00 UTC",
+    "03_loss_and_gradients": "2026-05-08 14:59:00 UTC",
+    "04_backprop": "2026-05-15 14:59:00 UTC",
+    "05_chainer_style": "2026-05-22 14:59:00 UTC",
+    "06_pytorch_and": "2026-05-29 14:59:00 UTC",
+    "07_pytorch_regression": "2026-06-05 14:59:00 UTC",
+    "08_cnn_cifar10": "2026-06-12 14:59:00 UTC",
+}
+c.AssignLatePenalties.plugin_class = "course.grader.late.LatePenalty"
+c.LatePenalty.percent_per_day = 10

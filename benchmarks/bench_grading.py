@@ -1,0 +1,156 @@
+"""Class grading speed: ``python -m course grade --jobs N`` against plain serial ``nbgrader autograde``.
+
+    python benchmarks/bench_grading.py                 # 50 submissions of 01_perceptron, --jobs 2
+    python benchmarks/bench_grading.py -n 60 --assignment 02_activations
+    python benchmarks/bench_grading.py --course        # also: every notebook of one student
+    python benchmarks/bench_grading.py --with-feedback # also time plain nbgrader generate_feedback
+
+Both graders get the same submissions (the demo class's correct and partly-wrong
+notebooks, copied under new student ids) in fresh temporary copies of the
+course, one after the other in this one run.  The scores of the two must agree.
+Prints seconds per submission, the speed-up, where the time goes (from the
+grader's own per-stage timings) and the machine's load.  Record the figures in
+docs/performance/grading.md with the machine and load.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "submitted"
+
+
+def course_copy(dest: Path, assignments: list[str]) -> Path:
+    dest.mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", dest)
+    for aid in assignments:
+        shutil.copytree(ROOT / "source" / aid, dest / "source" / aid)
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", aid, "--force",
+                        "--log-level=ERROR"], cwd=dest, check=True, capture_output=True)
+    return dest
+
+
+def class_of(n: int, aid: str, dest: Path) -> Path:
+    """n submissions: the demo's correct and partly-wrong students, alternately."""
+    models = [DEMO / s / aid for s in ("alice-correct", "bob-partial") if (DEMO / s / aid).is_dir()]
+    if not models:
+        sys.exit(f"no demo submissions of {aid}: run python examples/build_demo_class.py")
+    for i in range(n):
+        shutil.copytree(models[i % len(models)], dest / f"s{i:03d}" / aid)
+    return dest
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
+def plain(course: Path, aid: str, feedback: bool) -> dict:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", aid, "--log-level=ERROR"], cwd=course,
+                   check=True, capture_output=True)
+    out = {"autograde_s": time.perf_counter() - t}
+    if feedback:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_feedback", aid, "--log-level=ERROR"],
+                       cwd=course, check=True, capture_output=True)
+        out["feedback_s"] = time.perf_counter() - t
+    subprocess.run([sys.executable, "-m", "nbgrader", "export", "--log-level=ERROR"], cwd=course, check=True,
+                   capture_output=True)
+    return out
+
+
+def ours(course: Path, which: str, submitted: Path, jobs: int) -> float:
+    code = ("import sys; from course.grader import grade_class; "
+            f"sys.exit(grade_class({which!r}, submitted={str(submitted)!r}, jobs={jobs}, root={str(course)!r}))")
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        sys.exit(f"course grade failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return wall
+
+
+def scores(course: Path) -> dict[tuple[str, str], float]:
+    with open(course / "grades.csv") as f:
+        return {(r["assignment"], r["student_id"]): float(r["raw_score"]) for r in csv.DictReader(f)}
+
+
+def stages(course: Path) -> dict[str, float]:
+    results = json.loads((course / "reports" / "grading" / "results.json").read_text()).values()
+    t = [r["timings"] for r in results if r.get("timings", {}).get("total_s")]
+    mean = lambda key: statistics.mean(x.get(key, 0) for x in t)  # noqa: E731
+    return {"kernel start": mean("kernel_start_s"), "first cell (imports)": mean("first_cell_s"),
+            "other cells": mean("run_s") - mean("first_cell_s"),
+            "nbgrader bookkeeping + gradebook (scratch)": mean("autograde_s") - mean("kernel_start_s") - mean("run_s"),
+            "feedback": mean("feedback_s"), "precheck": mean("precheck_s"), "copies": mean("copy_s"),
+            "merge into the gradebook": mean("merge_s"), "per submission in a worker": mean("total_s")}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=50)
+    parser.add_argument("--assignment", default="01_perceptron")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--with-feedback", action="store_true")
+    parser.add_argument("--course", action="store_true", help="time every notebook of one student")
+    parser.add_argument("--skip-plain", action="store_true")
+    args = parser.parse_args()
+    aid, n = args.assignment, args.n
+    print(f"machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; {load()}")
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        tmp = Path(tmp)
+        if not args.skip_plain:
+            a = course_copy(tmp / "plain", [aid])
+            class_of(n, aid, a / "submitted")
+            print(f"plain nbgrader autograde, serial, {n} submissions of {aid} ...", flush=True)
+            base = plain(a, aid, args.with_feedback)
+            print(f"  {base['autograde_s']:.1f} s = {base['autograde_s'] / n:.2f} s per submission; {load()}")
+            if args.with_feedback:
+                print(f"  + generate_feedback {base['feedback_s']:.1f} s = {base['feedback_s'] / n:.2f} s per submission")
+        b = course_copy(tmp / "ours", [aid])
+        class_of(n, aid, tmp / "class")
+        print(f"python -m course grade --jobs {args.jobs} (sandbox, feedback, report), {n} submissions ...",
+              flush=True)
+        wall = ours(b, aid, tmp / "class", args.jobs)
+        print(f"  {wall:.1f} s = {wall / n:.2f} s per submission; {load()}")
+        if not args.skip_plain:
+            print(f"speed-up against plain autograde: {base['autograde_s'] / wall:.2f}x")
+            if args.with_feedback:
+                both = base["autograde_s"] + base["feedback_s"]
+                print(f"speed-up against plain autograde + generate_feedback: {both / wall:.2f}x")
+            same = scores(a) == scores(b)
+            print(f"scores agree: {same}")
+            if not same:
+                diff = {k: (v, scores(b).get(k)) for k, v in scores(a).items() if scores(b).get(k) != v}
+                print(f"  differences (plain, ours): {dict(list(diff.items())[:5])}")
+        print("mean seconds per submission, by stage (inside each worker):")
+        for stage, secs in stages(b).items():
+            print(f"  {stage:<45} {secs:6.2f}")
+        if args.course:
+            c = course_copy(tmp / "course", sorted(p.name for p in (ROOT / "release").iterdir() if p.is_dir()))
+            one = tmp / "one"
+            for path in sorted((DEMO / "alice-correct").iterdir()):
+                shutil.copytree(path, one / "alice-correct" / path.name)
+            for jobs in (1, args.jobs):
+                wall = ours(c, "all", one, jobs)
+                if jobs == 1:
+                    shutil.rmtree(c / "reports")  # results.json would make the second run a no-op
+                print(f"every notebook of one student ({len(list(one.glob('*/*')))} notebooks), --jobs {jobs}: "
+                      f"{wall:.1f} s; {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""``python -m course grade``: autograde a class in parallel, safely, and report on it.
+
+1. Submissions come from ``--submitted DIR`` (nbgrader's ``<student>/<assignment>/``
+   layout) or are first imported there from an LMS zip (:mod:`.lms`).
+2. Every assignment is in the gradebook (else ``generate_assignment`` registers it),
+   with the due dates of ``nbgrader_config.py``.
+3. ``--jobs N`` worker processes grade the submissions (:mod:`.worker`), each
+   kernel in the sandbox (:mod:`.sandbox`); the main process alone writes the
+   gradebook (:mod:`.gradebook`).  Submissions, release, source and config that are
+   unchanged since the last run are not graded again (``--force`` re-grades).
+4. ``grades.csv`` (nbgrader's export), feedback in ``feedback/``, the class report
+   in ``reports/grading/`` (:mod:`.report`) and a score table on the terminal.
+
+Original submissions are only read.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict
+from pathlib import Path
+
+from . import gradebook, precheck, report, sandbox, worker
+from .worker import Job, Result, Settings
+
+#: Bump when grading changes in a way that should re-grade unchanged submissions.
+GRADER_VERSION = "1"
+STATE = Path("reports") / "grading" / "results.json"
+
+
+def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int = 1, *,
+                root: str | Path | None = None, use_sandbox: bool = True, zip_file: str | Path | None = None,
+                force: bool = False, cell_timeout: int | None = None, notebook_timeout: int | None = None,
+                memory_gb: float | None = None, out=None) -> int:
+    """Grade *assignment* (an id or ``"all"``); return the exit code."""
+    from ..config import ROOT
+
+    out = out or sys.stdout
+    root = Path(root or ROOT).resolve()
+    submitted = Path(submitted)
+    submitted = submitted if submitted.is_absolute() else Path.cwd() / submitted
+    config = _load_config(root)
+    course_id = config.CourseDirectory.get("course_id", "default_course")
+    db_url = config.CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
+    say = lambda *a: print(*a, file=out, flush=True)  # noqa: E731
+
+    from ..assignments import generate_release
+    known = sorted(p.parent.name for p in (root / "source").glob("*/*.ipynb") if p.stem == p.parent.name)
+    if assignment != "all" and assignment not in known:
+        print(f"error: no assignment {assignment!r} in {root / 'source'} (have: {', '.join(known)})",
+              file=sys.stderr)
+        return 2
+    if zip_file:
+        if assignment == "all":
+            print("error: --zip needs one assignment id, not 'all'", file=sys.stderr)
+            return 2
+        from .lms import ZipImportFailed, import_zip
+        try:
+            students = import_zip(root, assignment, Path(zip_file), submitted)
+        except ZipImportFailed as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        say(f"imported {len(students)} submissions of {assignment} from {zip_file} into {submitted}")
+    if not submitted.is_dir():
+        print(f"error: {submitted} does not exist (expected <student>/<assignment>/ folders)", file=sys.stderr)
+        return 2
+
+    wanted = known if assignment == "all" else [assignment]
+    jobs_list = [Job(aid, s.name, str(s / aid)) for aid in wanted
+                 for s in sorted(submitted.iterdir()) if s.is_dir() and not s.name.startswith(".")
+                 and (s / aid).is_dir()]
+    if not jobs_list:
+        print(f"error: no submissions of {assignment} in {submitted}", file=sys.stderr)
+        return 2
+    assignments = sorted({j.assignment for j in jobs_list})
+    for aid in assignments:
+        if not gradebook.has_assignment(db_url, aid, course_id):
+            say(f"{aid} is not in the gradebook yet: running nbgrader generate_assignment")
+            generate_release([aid], root=root)
+    gradebook.set_due_dates(db_url, course_id, dict(config.DueDates.get("due_dates", {})))
+
+    scratch = Path(tempfile.mkdtemp(prefix="dlgrade-"))
+    try:
+        box = None
+        if use_sandbox:
+            limits = sandbox.Limits(cpu_seconds=2 * (notebook_timeout or 300))
+            if memory_gb:
+                limits.memory_bytes = int(memory_gb * (1 << 30))
+            box = sandbox.default_sandbox(limits, threads=max(1, (os.cpu_count() or 1) // max(1, jobs)),
+                                          matplotlib_cache=_font_cache(scratch))
+            try:
+                sandbox.check(box, scratch)
+            except sandbox.SandboxUnavailable as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 3
+        else:
+            print("WARNING: --no-sandbox: student code runs with your permissions, sees all your files "
+                  "(the gradebook, source/, other students' work) and the network. Use it only on a "
+                  "machine where you trust these submissions.", file=sys.stderr)
+        settings = Settings(
+            root=str(root), config_file=str(root / "nbgrader_config.py"),
+            template_db=str(gradebook.definitions_copy(db_url, scratch / "template.db")),
+            scratch=str(scratch), sandbox=asdict(box) if box else None,
+            cell_timeout=cell_timeout, notebook_timeout=notebook_timeout or 300)
+        results, wall = _grade_all(settings, jobs_list, jobs, root, db_url, course_id, force, say)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    gradebook.export_csv(db_url, course_id, root / "grades.csv")
+    table = gradebook.scores(db_url, course_id, assignments)
+    run_info = {"jobs": jobs, "wall_s": round(wall, 2), "sandbox": use_sandbox,
+                "graded_now": sum(1 for r in results if not r.get("reused")),
+                "cpus": os.cpu_count()}
+    where = report.write(root / "reports" / "grading", results, table, run_info)
+    report.print_summary(results, table, run_info, say)
+    say(f"\ngrades.csv: {root / 'grades.csv'}   feedback: {root / 'feedback'}/   report: {where}")
+    return 0
+
+
+def _load_config(root: Path):
+    from traitlets.config.loader import PyFileConfigLoader
+    return PyFileConfigLoader("nbgrader_config.py", str(root)).load_config()
+
+
+def _font_cache(scratch: Path) -> str | None:
+    """A folder with matplotlib's font list, so kernels need not rebuild it (seconds each)."""
+    import matplotlib
+    cache = Path(matplotlib.get_cachedir())
+    if not list(cache.glob("fontlist-*.json")):
+        from matplotlib import font_manager  # noqa: F401 - builds the list
+    fonts = list(cache.glob("fontlist-*.json"))
+    if not fonts:
+        return None
+    folder = scratch / "mpl"
+    folder.mkdir(exist_ok=True)
+    for f in fonts:
+        shutil.copyfile(f, folder / f.name)
+    return str(folder)
+
+
+def fingerprint(settings: Settings, job: Job) -> str:
+    """Changes when anything that decides this submission's grade changes."""
+    h = hashlib.sha256()
+    root = Path(settings.root)
+    h.update(f"{GRADER_VERSION}|{settings.sandbox is not None}|{settings.cell_timeout}|"
+             f"{settings.notebook_timeout}".encode())
+    for path in [root / "nbgrader_config.py", *sorted((root / "source" / job.assignment).rglob("*")),
+                 *sorted((root / "release" / job.assignment).rglob("*"))]:
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    sub = Path(job.submission)
+    for path in sorted(sub.rglob("*")):
+        if path.is_file() and not (set(path.relative_to(sub).parts) & {".ipynb_checkpoints"}):
+            h.update(str(path.relative_to(sub)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _reusable(previous: dict | None, fp: str, root: Path, job: Job, gb) -> bool:
+    if not previous or previous.get("fingerprint") != fp:
+        return False
+    from nbgrader.api import MissingEntry
+    try:
+        gb.find_submission(job.assignment, job.student)
+    except MissingEntry:
+        return False
+    return (root / "feedback" / job.student / job.assignment).is_dir()
+
+
+def _grade_all(settings: Settings, jobs_list: list[Job], jobs: int, root: Path, db_url: str,
+               course_id: str, force: bool, say) -> tuple[list[dict], float]:
+    from nbgrader.api import Gradebook
+
+    state_file = root / STATE
+    state = json.loads(state_file.read_text()) if state_file.is_file() else {}
+    results: list[dict] = []
+    todo: list[tuple[Job, str]] = []
+    t0 = time.monotonic()
+    with Gradebook(db_url, course_id) as gb:
+        for job in jobs_list:
+            key = f"{job.assignment}/{job.student}"
+            fp = fingerprint(settings, job)
+            if not force and _reusable(state.get(key), fp, root, job, gb):
+                results.append({**state[key], "reused": True})
+            else:
+                todo.append((job, fp))
+        box = "sandbox: bubblewrap + prlimit" if settings.sandbox else "NO sandbox"
+        say(f"grading {len(todo)} submissions ({len(results)} unchanged since the last run) of "
+            f"{len({j.assignment for j in jobs_list})} assignments with {jobs} worker(s); {box}")
+        # Longest first (from the last run): a slow notebook does not finish last alone.
+        todo.sort(key=lambda t: -state.get(f"{t[0].assignment}/{t[0].student}", {})
+                  .get("timings", {}).get("total_s", 0))
+        done = 0
+
+        def fold(result: Result, fp: str) -> None:
+            nonlocal done
+            done += 1
+            t = time.monotonic()
+            gradebook.merge(gb, result)
+            result.timings["merge_s"] = round(time.monotonic() - t, 3)
+            result.fingerprint = fp
+            entry = asdict(result)
+            entry["flagged"] = result.flagged
+            results.append(entry)
+            state[f"{result.assignment}/{result.student}"] = entry
+            say(report.progress_line(done, len(todo), entry))
+
+        if jobs <= 1 or len(todo) <= 1:
+            for job, fp in todo:
+                fold(_safe_grade(settings, job, (0, Path(settings.scratch) / "0")), fp)
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            slots = ctx.Queue()
+            for i in range(jobs):
+                slots.put(i)
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
+                                     initializer=worker.init_worker, initargs=(slots, settings.scratch)) as pool:
+                futures = {pool.submit(worker.grade, settings, job): (job, fp) for job, fp in todo}
+                for future in as_completed(futures):
+                    job, fp = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a worker process died
+                        result = _crashed(job, exc)
+                    fold(result, fp)
+    wall = time.monotonic() - t0
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    state_file.write_text(json.dumps(state, indent=1, sort_keys=True, default=str))
+    return results, wall
+
+
+def _safe_grade(settings: Settings, job: Job, slot) -> Result:
+    try:
+        return worker.grade(settings, job, slot)
+    except Exception as exc:  # noqa: BLE001
+        return _crashed(job, exc)
+
+
+def _crashed(job: Job, exc: BaseException) -> Result:
+    issue = precheck.Issue(precheck.ERROR, "grader-error", f"the grader failed on this submission: "
+                           f"{type(exc).__name__}: {exc}")
+    return Result(job.assignment, job.student, graded=False, issues=[issue.as_dict()])

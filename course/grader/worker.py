@@ -1,0 +1,383 @@
+"""Grading one submission in a scratch copy of the course.
+
+Each worker process owns a *slot*: a scratch folder and, when the grader is root,
+an unprivileged uid for its kernels.  For every submission it
+
+1. builds a mini course in the slot: a copy of the definitions-only gradebook, the
+   assignment's non-notebook files, and the submission as :mod:`.precheck` repaired it;
+2. runs nbgrader's own ``Autograde`` converter there (in this process), with
+   :class:`~.execute.GuardedExecute` in place of ``Execute`` and kernels in the sandbox;
+3. runs nbgrader's ``GenerateFeedback`` (the course config hides hidden tests);
+4. reads the scores back from the slot's gradebook and copies the autograded
+   notebook and the feedback into the course.
+
+Only the main process writes to the course's gradebook (:mod:`.gradebook`), so
+workers never contend for the SQLite file.
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import shutil
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import precheck
+from .precheck import ERROR, INFO, WARNING, Issue
+
+
+@dataclass
+class Settings:
+    """What every job shares (picklable: it crosses into worker processes)."""
+    root: str                       # the course
+    config_file: str                # its nbgrader_config.py
+    template_db: str                # gradebook with the assignments and no students
+    scratch: str                    # parent folder of the slots
+    sandbox: dict | None = None     # Sandbox fields; None runs kernels unconfined
+    cell_timeout: int | None = None
+    notebook_timeout: int = 300
+    uid_base: int = 61000
+
+
+@dataclass
+class Job:
+    assignment: str
+    student: str
+    submission: str                 # the folder as submitted; never written to
+
+
+@dataclass
+class Result:
+    assignment: str
+    student: str
+    graded: bool = False
+    issues: list[dict] = field(default_factory=list)
+    notebooks: dict = field(default_factory=dict)   # name -> {grades, comments, late_penalty}
+    timestamp: str | None = None
+    seconds_late: float = 0.0
+    timings: dict = field(default_factory=dict)
+    cells: list[dict] = field(default_factory=list)
+    fingerprint: str = ""
+    worker: int = 0
+
+    @property
+    def flagged(self) -> bool:
+        return any(i["level"] in (ERROR, WARNING) for i in self.issues)
+
+
+_slot: tuple[int, Path] | None = None
+_Feedback = None
+_jobs_done = 0
+_config_cache: dict = {}
+
+
+def init_worker(slots, scratch: str) -> None:
+    """Process-pool initializer: claim a slot (index) from the queue."""
+    global _slot
+    index = slots.get()
+    _slot = (index, Path(scratch) / str(index))
+    _quiet()
+
+
+def _quiet() -> None:
+    from sqlalchemy.exc import SAWarning
+    warnings.filterwarnings("ignore", category=SAWarning)
+    warnings.filterwarnings("ignore", message=".*Kernel is running over TCP.*")
+    logging.getLogger("traitlets").setLevel(logging.WARNING)
+
+
+def _base_config(path: str):
+    if path not in _config_cache:
+        from traitlets.config.loader import PyFileConfigLoader
+        _config_cache[path] = PyFileConfigLoader(os.path.basename(path), os.path.dirname(path)).load_config()
+    from traitlets.config import Config
+    config = Config()
+    config.merge(_config_cache[path])
+    return config
+
+
+class _Capture(logging.Handler):
+    """Warnings and errors of an nbgrader run; a traceback is kept as its last line."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+
+    def emit(self, record):
+        text = record.getMessage().strip()
+        if not text:
+            return
+        lines = text.splitlines()
+        self.lines.append(lines[-1] if text.startswith("Traceback") else lines[0])
+        if record.levelno >= logging.ERROR and text.startswith("Traceback"):
+            self.errors.append(lines[-1])
+
+
+def _reset(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _copy_tree(src: Path, dest: Path, skip=precheck.IGNORED - {"timestamp.txt"}) -> None:
+    for path in src.rglob("*"):
+        rel = path.relative_to(src)
+        if path.is_file() and not (set(rel.parts) & skip):
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest / rel)
+
+
+def source_files(root: Path, assignment: str) -> list[Path]:
+    """The assignment's files besides its notebooks (nbgrader copies them over submissions)."""
+    folder = root / "source" / assignment
+    return [p for p in folder.rglob("*") if p.is_file() and p.suffix != ".ipynb"
+            and not (set(p.relative_to(folder).parts) & precheck.IGNORED)]
+
+
+def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) -> Result:
+    """Grade one submission; never raises for anything the submission does."""
+    _quiet()
+    index, base = slot or _slot or (0, Path(settings.scratch) / "0")
+    root, aid, student = Path(settings.root), job.assignment, job.student
+    result = Result(aid, student, worker=index)
+    t0 = time.monotonic()
+    course = _reset(base / "course")
+    work, runtime = _reset(base / "work"), _reset(base / "rt")
+    shutil.copyfile(settings.template_db, course / "gradebook.db")
+    extras = source_files(root, aid)
+    for path in extras:
+        rel = path.relative_to(root / "source" / aid)
+        (course / "source" / aid / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, course / "source" / aid / rel)
+    (course / "source" / aid).mkdir(parents=True, exist_ok=True)
+
+    submitted = course / "submitted" / student / aid
+    issues: list[Issue] = []
+    try:
+        gradable, issues = precheck.inspect_submission(
+            Path(job.submission), root / "release" / aid, submitted,
+            {str(p.relative_to(root / "source" / aid)) for p in extras})
+    except Exception as exc:  # noqa: BLE001 - never lose the batch to one submission
+        gradable = []
+        issues.append(Issue(ERROR, "unreadable", f"the submission could not be read: {exc}"))
+    result.timestamp = _timestamp(submitted)
+    result.timings["precheck_s"] = round(time.monotonic() - t0, 3)
+
+    report_file = base / "execute.json"
+    report_file.unlink(missing_ok=True)
+    if gradable:
+        _copy_tree(Path(job.submission), work)
+        for path in extras:  # the instructor's files win, as nbgrader does
+            rel = path.relative_to(root / "source" / aid)
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, work / rel)
+        # A fresh uid per job: processes of the last one (a fork bomb's) cannot eat this one's limit.
+        global _jobs_done
+        _jobs_done += 1
+        uid = settings.uid_base + 1000 * index + _jobs_done % 1000
+        from .sandbox import give_to_sandbox_user
+        if settings.sandbox is not None:
+            give_to_sandbox_user(work, uid)
+        config = _config(settings, course, job, work, runtime, report_file, uid)
+        t1 = time.monotonic()
+        log = _run_converter("Autograde", config)
+        result.timings["autograde_s"] = round(time.monotonic() - t1, 3)
+        autograded = course / "autograded" / student / aid
+        if not any(autograded.glob("*.ipynb")):
+            issues.append(Issue(ERROR, "not-graded", "nbgrader could not grade this submission: "
+                                + (" | ".join(dict.fromkeys(log[:2])) or "no notebook was produced")))
+        else:
+            t2 = time.monotonic()
+            feedback_log = _run_converter("GenerateFeedback", config)
+            result.timings["feedback_s"] = round(time.monotonic() - t2, 3)
+            if not any((course / "feedback" / student / aid).glob("*.html")):
+                issues.append(Issue(WARNING, "no-feedback", "feedback could not be generated: "
+                                    + " | ".join(feedback_log[-2:])))
+        issues += _execution_issues(report_file, result)
+        kernel_log = runtime / "kernel.log"
+        if any(i.code == "not-graded" for i in issues) and kernel_log.is_file():
+            tail = kernel_log.read_text(errors="replace").strip().splitlines()[-3:]
+            if tail:
+                issues.append(Issue(INFO, "kernel-log", "kernel log: " + " | ".join(tail)))
+    _read_scores(course, job, result)
+    result.graded = bool(result.notebooks) and not any(i.level == ERROR for i in issues
+                                                        if i.code in ("not-graded", "unreadable"))
+    result.issues = [i.as_dict() for i in issues]
+    t3 = time.monotonic()
+    _publish(course, root, job, result)
+    result.timings["copy_s"] = round(time.monotonic() - t3, 3)
+    result.timings["total_s"] = round(time.monotonic() - t0, 3)
+    return result
+
+
+def _timestamp(submitted: Path) -> str | None:
+    stamp = submitted / "timestamp.txt"
+    if not stamp.is_file():
+        return None
+    from nbgrader.utils import parse_utc
+    try:
+        return parse_utc(stamp.read_text().strip()).isoformat()
+    except Exception:  # noqa: BLE001 - precheck reported it
+        return None
+
+
+def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Path,
+            report_file: Path, uid: int):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,
+                                        LimitOutput, SaveAutoGrades)
+
+    from .execute import GuardedExecute
+
+    c = _base_config(settings.config_file)
+    c.CourseDirectory.root = str(course)
+    c.CourseDirectory.db_url = f"sqlite:///{course / 'gradebook.db'}"
+    c.CourseDirectory.assignment_id = job.assignment
+    c.CourseDirectory.student_id = job.student
+    c.Autograde.create_student = True
+    c.Autograde.autograde_preprocessors = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor,
+                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                           CheckCellMetadata]
+    if settings.cell_timeout:
+        c.Execute.timeout = settings.cell_timeout
+    c.GuardedExecute.notebook_timeout = settings.notebook_timeout
+    c.GuardedExecute.workdir = str(work)
+    c.GuardedExecute.report_file = str(report_file)
+    if settings.sandbox is not None:
+        c.GuardedExecute.sandboxed = True
+        c.SandboxKernelManager.sandbox = settings.sandbox
+        c.SandboxKernelManager.runtime_dir = str(runtime)
+        c.SandboxKernelManager.workdir_name = job.assignment
+        c.SandboxKernelManager.sandbox_uid = uid
+    return c
+
+
+def _run_converter(name: str, config) -> list[str]:
+    """Run an nbgrader converter in this process; return its warnings and errors."""
+    from nbgrader.converters import Autograde
+    from nbgrader.coursedir import CourseDirectory
+
+    global _Feedback
+    if _Feedback is None:
+        _Feedback = _feedback_class()
+
+    capture = _Capture()
+    logger = logging.getLogger("traitlets")
+    logger.addHandler(capture)
+    try:
+        coursedir = CourseDirectory(config=config)
+        converter = {"Autograde": Autograde, "GenerateFeedback": _Feedback}[name]
+        converter(coursedir=coursedir, config=config).start()
+    except BaseException as exc:  # noqa: BLE001 - nbgrader raises NbGraderException, SystemExit, ...
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        capture.errors.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        logger.removeHandler(capture)
+    return [line[:300] for line in capture.errors or capture.lines]
+
+
+def _feedback_class():
+    from nbconvert.writers import FilesWriter
+    from nbgrader.converters import GenerateFeedback
+
+    class Feedback(GenerateFeedback):
+        """nbgrader's GenerateFeedback, with its HTML exporter kept between submissions.
+
+        A new exporter compiles its Jinja templates again: half a second per submission.
+        The exporter depends only on the course config, which is the same for every job.
+        """
+        _exporters: dict = {}
+
+        def start(self) -> None:
+            self.init_notebooks()
+            self.writer = FilesWriter(parent=self, config=self.config)
+            key = (self.exporter_class, tuple(map(str, self.preprocessors)))
+            if key not in self._exporters:
+                exporter = self.exporter_class(parent=self, config=self.config)
+                for pp in self.preprocessors:
+                    exporter.register_preprocessor(pp)
+                self._exporters[key] = exporter
+            self.exporter = self._exporters[key]
+            cwd = os.getcwd()
+            os.chdir(self.coursedir.root)
+            try:
+                self.convert_notebooks()
+            finally:
+                os.chdir(cwd)
+
+    return Feedback
+
+
+def _execution_issues(report_file: Path, result: Result) -> list[Issue]:
+    if not report_file.is_file():
+        return []
+    issues = []
+    for report in json.loads(report_file.read_text()):
+        name = report.get("notebook") or ""
+        result.timings["kernel_start_s"] = result.timings.get("kernel_start_s", 0) + report["kernel_start_s"]
+        result.timings["run_s"] = result.timings.get("run_s", 0) + report["run_s"]
+        cells = report["cells"]
+        result.timings["first_cell_s"] = result.timings.get("first_cell_s", 0) + (cells[0]["seconds"] if cells else 0)
+        result.cells += [{**c, "notebook": name} for c in cells]
+        for event in report["events"]:
+            level = INFO if event["kind"] in ("output-truncated", "kernel-retry") else WARNING
+            issues.append(Issue(level, event["kind"], event["message"], name))
+    return issues
+
+
+def _read_scores(course: Path, job: Job, result: Result) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        try:
+            submission = gb.find_submission(job.assignment, job.student)
+        except MissingEntry:
+            return
+        result.seconds_late = submission.total_seconds_late
+        for nb in submission.notebooks:
+            if not (course / "autograded" / job.student / job.assignment / f"{nb.name}.ipynb").is_file():
+                continue
+            result.notebooks[nb.name] = {
+                "grades": {g.name: {"auto_score": g.auto_score, "max_score": g.max_score,
+                                    "needs_manual_grade": g.needs_manual_grade} for g in nb.grades},
+                "comments": {c.name: c.auto_comment for c in nb.comments},
+                "late_penalty": nb.late_submission_penalty,
+            }
+
+
+def _replace(src: Path, dest: Path) -> None:
+    """Put a copy of *src* at *dest*, replacing it (a partial copy is never left behind)."""
+    tmp = dest.parent / f".{dest.name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    if src.is_dir():
+        shutil.copytree(src, tmp)
+    if dest.exists():
+        shutil.rmtree(dest)
+    if tmp.exists():
+        tmp.rename(dest)
+
+
+def _publish(course: Path, root: Path, job: Job, result: Result) -> None:
+    """autograded/ and feedback/ of this submission, into the course."""
+    for kind in ("autograded", "feedback"):
+        dest = root / kind / job.student / job.assignment
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _replace(course / kind / job.student / job.assignment, dest)
+    if not result.graded:  # the student still learns why
+        dest = root / "feedback" / job.student / job.assignment
+        dest.mkdir(parents=True, exist_ok=True)
+        reasons = "".join(f"<li>{html.escape(i['message'])}</li>" for i in result.issues
+                          if i["level"] == ERROR)
+        (dest / "not-graded.html").write_text(
+            f"<!DOCTYPE html><meta charset='utf-8'><title>{html.escape(job.assignment)}: not graded</title>"
+            f"<h1>{html.escape(job.assignment)}: your submission could not be graded</h1>"
+            f"<ul>{reasons}</ul><p>Your instructor has been told. Fix the problem and submit again, "
+            "or talk to your instructor.</p>", encoding="utf-8")
