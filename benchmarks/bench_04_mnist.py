@@ -13,6 +13,8 @@ and the final test accuracy.  Timings on a shared machine are noisy: record the 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import platform
 import time
@@ -62,12 +64,15 @@ def cells_to_run(nb) -> list[str]:
 
 
 def run_once(sources: list[str]) -> dict:
+    """Execute the cells quietly (their prints and progress bars are not the point here)."""
     ns: dict = {"__name__": "__main__"}
-    for src in sources[:-1]:
-        exec(compile(src, "<notebook cell>", "exec"), ns)
-    wall, cpu = time.perf_counter(), time.process_time()
-    exec(compile(sources[-1], "<training cell>", "exec"), ns)
-    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        for src in sources[:-1]:
+            exec(compile(src, "<notebook cell>", "exec"), ns)
+        wall, cpu = time.perf_counter(), time.process_time()
+        exec(compile(sources[-1], "<training cell>", "exec"), ns)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"wall": wall, "cpu": cpu,
             "test_acc": ns["test_acc_list"][-1], "train_acc": ns["train_acc_list"][-1],
             "recipe": {k: ns[k] for k in ("iters_num", "batch_size", "learning_rate", "hidden_size")}}
 
