@@ -9,13 +9,13 @@ backpropagation computes in red below it; each edge shows its weight and, in red
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.patches import Circle
 
 RED = "tab:red"
 
 
 def _node(ax, xy, name, value, grad):
-    ax.add_patch(__import__("matplotlib.patches", fromlist=["Circle"]).Circle(
-        xy, 0.28, facecolor="white", edgecolor="black", lw=1.5, zorder=3))
+    ax.add_patch(Circle(xy, 0.28, facecolor="white", edgecolor="black", lw=1.5, zorder=3))
     ax.text(*xy, name, ha="center", va="center", fontsize=12, zorder=4)
     ax.text(xy[0], xy[1] + 0.36, f"{value:g}", ha="center", va="bottom", fontsize=11)
     if grad is not None:
