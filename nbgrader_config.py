@@ -55,3 +55,5 @@ c.DueDates.due_dates = {  # Fridays, 23:59 in Tokyo (14:59 UTC)
 }
 c.AssignLatePenalties.plugin_class = "course.grader.late.LatePenalty"
 c.LatePenalty.percent_per_day = 10
+# Feedback also blanks output lines that quote a hidden test (a warning prints its source line).
+c.GenerateFeedback.preprocessors.insert(1, "course.grader.redact.RedactHiddenLines")

@@ -185,7 +185,8 @@ class GuardedExecute(Execute):
             self._cell_truncated.add(stream)
             outs.append(NotebookNode(output_type="stream", name=stream,
                                      text=f"\n... {stream} output truncated by the grader ...\n"))
-            self._event("output-truncated", f"{stream} output past the grader's limit was dropped",
+            self._event("output-truncated", f"{stream} output of cell {cell_index + 1} past the grader's "
+                        "limit was dropped",
                         f"cell {cell_index + 1}")
         return None
 

@@ -8,7 +8,7 @@ the newest truth).
 
 The regular expression is ``c.FileNameCollectorPlugin.named_regexp`` in
 ``nbgrader_config.py`` when set; otherwise :data:`DEFAULT_REGEXP`, which reads
-Canvas-style names: ``<student>_[LATE_]<numbers>_..._<file>``, e.g.
+Canvas-style names: ``<student>_[LATE_]<user id>_<file id>_<file>``, e.g.
 ``doejane_LATE_12345_678901_01_perceptron.ipynb``.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-DEFAULT_REGEXP = r".*/(?P<student_id>[A-Za-z0-9.@-]+)_(?:LATE_)?(?:\d+_)+(?P<file_id>[^/]+)$"
+DEFAULT_REGEXP = r".*/(?P<student_id>[A-Za-z0-9.@-]+)_(?:LATE_)?\d+_\d+_(?P<file_id>[^/]+)$"
 FILE_TYPES = [".ipynb", ".pt", ".pth", ".py", ".txt", ".csv", ".json", ".npz", ".png"]
 
 

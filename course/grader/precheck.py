@@ -28,6 +28,7 @@ from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 IGNORED = {".ipynb_checkpoints", "__pycache__", "timestamp.txt", ".DS_Store"}
+MAX_NOTEBOOK_BYTES = 100_000_000
 
 
 @dataclass
@@ -119,6 +120,10 @@ def extra_files(submission: Path, used: list[Path], allowed: set[str]) -> list[I
 
 def read_notebook(path: Path, name: str) -> tuple[nbformat.NotebookNode | None, list[Issue]]:
     """Parse and schema-check a notebook; None (with an error issue) when it cannot be graded."""
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        return None, [Issue(ERROR, "too-large", f"{path.name} is {size / 1e6:.0f} MB, more than a notebook "
+                            f"can reasonably be ({MAX_NOTEBOOK_BYTES / 1e6:.0f} MB); not graded", name)]
     try:
         text = path.read_text(encoding="utf-8")
         raw = json.loads(text)

@@ -326,9 +326,12 @@ def _execution_issues(report_file: Path, result: Result) -> list[Issue]:
         cells = report["cells"]
         result.timings["first_cell_s"] = result.timings.get("first_cell_s", 0) + (cells[0]["seconds"] if cells else 0)
         result.cells += [{**c, "notebook": name} for c in cells]
+        by_kind: dict[str, list[str]] = {}
         for event in report["events"]:
-            level = INFO if event["kind"] in ("output-truncated", "kernel-retry") else WARNING
-            issues.append(Issue(level, event["kind"], event["message"], name))
+            by_kind.setdefault(event["kind"], []).append(event["message"])
+        for kind, messages in by_kind.items():  # one issue per kind, e.g. two cells that timed out
+            level = INFO if kind in ("output-truncated", "kernel-retry") else WARNING
+            issues.append(Issue(level, kind, "; ".join(dict.fromkeys(messages)), name))
     return issues
 
 
