@@ -193,3 +193,23 @@ def test_rerun_is_idempotent(demo, capsys):
     assert "grading 0 submissions" in out
     assert (demo / "grades.csv").read_text() == csv_before
     assert hashlib.sha256((demo / "gradebook.db").read_bytes()).hexdigest() == db_before
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading-demo")
+def test_an_extension_given_in_the_gradebook_removes_the_late_penalty(demo, capsys):
+    """Runs last: it changes erin's grade.  An extension set in formgrader makes erin on time."""
+    from datetime import timedelta
+
+    from nbgrader.api import Gradebook
+
+    from course.grader import grade_class
+
+    with Gradebook(f"sqlite:///{demo / 'gradebook.db'}") as gb:
+        gb.find_submission("01_perceptron", "erin-late").extension = timedelta(days=2)
+        gb.db.commit()
+    assert grade_class("01_perceptron", submitted=EXAMPLES / "submitted", jobs=2, root=demo,
+                       cell_timeout=10) == 0
+    row = read_grades(demo)[("erin-late", "01_perceptron")]
+    assert float(row["late_submission_penalty"]) == 0 and float(row["score"]) == float(row["max_score"])
+    assert "grading 1 submissions" in capsys.readouterr().out  # only erin's changed

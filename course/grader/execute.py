@@ -146,8 +146,8 @@ class GuardedExecute(Execute):
 
     def _stop(self, kind: str, why: str, cell: str) -> None:
         """Kill the kernel; every later code cell is marked as not run."""
-        self._stopped = why
-        self._event(kind, why, cell)
+        self._stopped = f"the kernel was stopped earlier, in {cell}: {why}"
+        self._event(kind, f"{cell}: {why}", cell)
         try:
             if self.km is not None and run_sync(self.km.is_alive)():
                 run_sync(self.km._async_kill_kernel)()

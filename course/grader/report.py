@@ -134,6 +134,8 @@ def _plot(aid: str, entry: dict, path: Path) -> None:
     rates = [c["passed"] / c["graded"] if c["graded"] else 0 for c in cells]
     right.barh([c["cell"] for c in cells], [100 * r for r in rates],
                color=["#c44e52" if r < STRUGGLE else "#55a868" for r in rates])
+    for y, (c, r) in enumerate(zip(cells, rates)):
+        right.text(min(100 * r + 1, 88), y, f"{c['passed']}/{c['graded']}", va="center", fontsize=8)
     right.set(xlabel="students passing (%)", xlim=(0, 100), title="pass rate per test cell (lowest first)")
     right.invert_yaxis()
     fig.tight_layout()
@@ -146,7 +148,7 @@ def write(folder: Path, results: list[dict], table: dict, run: dict) -> Path:
     by_key = {(r["assignment"], r["student"]): r for r in results}
     doc = _Doc("Class grading report")
     graded_now = [r for r in results if not r.get("reused")]
-    doc.p(f"{len(results)} submissions of {len(table)} assignments; {len(graded_now)} graded in this run "
+    doc.p(f"{len(results)} submission(s) of {len(table)} assignment(s); {len(graded_now)} graded in this run "
           f"({run['wall_s']:.1f} s, {run['jobs']} worker(s), {run['cpus']} CPUs, sandbox "
           f"{'on' if run['sandbox'] else 'OFF'}); the others were unchanged since the last run.")
     for aid, entry in sorted(table.items()):

@@ -175,7 +175,7 @@ def fingerprint(settings: Settings, job: Job) -> str:
     h = hashlib.sha256()
     root = Path(settings.root)
     h.update(f"{GRADER_VERSION}|{settings.sandbox is not None}|{settings.cell_timeout}|"
-             f"{settings.notebook_timeout}".encode())
+             f"{settings.notebook_timeout}|{job.extension_s}".encode())
     for path in [root / "nbgrader_config.py", *sorted((root / "source" / job.assignment).rglob("*")),
                  *sorted((root / "release" / job.assignment).rglob("*"))]:
         if path.is_file() and "__pycache__" not in path.parts:
@@ -212,6 +212,7 @@ def _grade_all(settings: Settings, jobs_list: list[Job], jobs: int, root: Path, 
     with Gradebook(db_url, course_id) as gb:
         for job in jobs_list:
             key = f"{job.assignment}/{job.student}"
+            job.extension_s = _extension(gb, job)
             fp = fingerprint(settings, job)
             if not force and _reusable(state.get(key), fp, root, job, gb):
                 results.append({**state[key], "reused": True})
@@ -242,24 +243,51 @@ def _grade_all(settings: Settings, jobs_list: list[Job], jobs: int, root: Path, 
             for job, fp in todo:
                 fold(_safe_grade(settings, job, (0, Path(settings.scratch) / "0")), fp)
         else:
-            ctx = multiprocessing.get_context("spawn")
-            slots = ctx.Queue()
-            for i in range(jobs):
-                slots.put(i)
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
-                                     initializer=worker.init_worker, initargs=(slots, settings.scratch)) as pool:
-                futures = {pool.submit(worker.grade, settings, job): (job, fp) for job, fp in todo}
-                for future in as_completed(futures):
-                    job, fp = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as exc:  # noqa: BLE001 - a worker process died
-                        result = _crashed(job, exc)
-                    fold(result, fp)
+            pending = todo
+            for attempt in (1, 2):  # a pool whose worker died is replaced once
+                pending = _pool(settings, pending, jobs, fold, last=attempt == 2)
+                if not pending:
+                    break
     wall = time.monotonic() - t0
     state_file.parent.mkdir(parents=True, exist_ok=True)
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True, default=str))
     return results, wall
+
+
+def _pool(settings: Settings, todo: list, jobs: int, fold, last: bool) -> list:
+    """Grade *todo* with worker processes; return the jobs lost to a broken pool (unless *last*)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")
+    slots = ctx.Queue()
+    for i in range(jobs):
+        slots.put(i)
+    lost = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
+                             initializer=worker.init_worker, initargs=(slots, settings.scratch)) as pool:
+        futures = {pool.submit(worker.grade, settings, job): (job, fp) for job, fp in todo}
+        for future in as_completed(futures):
+            job, fp = futures[future]
+            try:
+                result = future.result()
+            except BrokenProcessPool as exc:
+                if not last:
+                    lost.append((job, fp))
+                    continue
+                result = _crashed(job, exc)
+            except Exception as exc:  # noqa: BLE001 - a bug of the grader, not of the submission
+                result = _crashed(job, exc)
+            fold(result, fp)
+    return lost
+
+
+def _extension(gb, job: Job) -> float | None:
+    from nbgrader.api import MissingEntry
+    try:
+        extension = gb.find_submission(job.assignment, job.student).extension
+    except MissingEntry:
+        return None
+    return extension.total_seconds() if extension else None
 
 
 def _safe_grade(settings: Settings, job: Job, slot) -> Result:

@@ -48,6 +48,7 @@ class Job:
     assignment: str
     student: str
     submission: str                 # the folder as submitted; never written to
+    extension_s: float | None = None  # an extension given in the course gradebook (formgrader)
 
 
 @dataclass
@@ -150,6 +151,13 @@ def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) ->
     course = _reset(base / "course")
     work, runtime = _reset(base / "work"), _reset(base / "rt")
     shutil.copyfile(settings.template_db, course / "gradebook.db")
+    if job.extension_s:  # the late penalty must see it
+        from datetime import timedelta
+
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+            gb.update_or_create_student(student)
+            gb.add_submission(aid, student, extension=timedelta(seconds=job.extension_s))
     extras = source_files(root, aid)
     for path in extras:
         rel = path.relative_to(root / "source" / aid)
