@@ -71,6 +71,21 @@ def plain(course: Path, aid: str, feedback: bool) -> dict:
     return out
 
 
+def plain_split(course: Path, aid: str, jobs: int, n: int) -> float:
+    """Reference: plain nbgrader in *jobs* processes sharing one gradebook (no sandbox, no feedback)."""
+    # one nbgrader process per group of students, chosen by the last digit of the id (a glob)
+    groups = ["s0?[" + "".join(str(d) for d in range(10) if d % jobs == k) + "]" for k in range(min(jobs, 10))]
+    t = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", aid, f"--student={g}",
+                               "--log-level=ERROR"], cwd=course, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for g in groups]
+    errors = sum("locked" in p.communicate()[1] for p in procs)
+    wall = time.perf_counter() - t
+    if errors:
+        print(f"  'database is locked' in {errors} of {jobs} processes")
+    return wall
+
+
 def ours(course: Path, which: str, submitted: Path, jobs: int) -> float:
     code = ("import sys; from course.grader import grade_class; "
             f"sys.exit(grade_class({which!r}, submitted={str(submitted)!r}, jobs={jobs}, root={str(course)!r}))")
@@ -106,6 +121,8 @@ def main() -> int:
     parser.add_argument("--with-feedback", action="store_true")
     parser.add_argument("--course", action="store_true", help="time every notebook of one student")
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--plain-split", action="store_true",
+                        help="also: plain nbgrader in --jobs processes on one gradebook (a reference)")
     args = parser.parse_args()
     aid, n = args.assignment, args.n
     print(f"machine: {platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; {load()}")
@@ -119,6 +136,12 @@ def main() -> int:
             print(f"  {base['autograde_s']:.1f} s = {base['autograde_s'] / n:.2f} s per submission; {load()}")
             if args.with_feedback:
                 print(f"  + generate_feedback {base['feedback_s']:.1f} s = {base['feedback_s'] / n:.2f} s per submission")
+        if args.plain_split:
+            p = course_copy(tmp / "split", [aid])
+            class_of(n, aid, p / "submitted")
+            print(f"plain nbgrader autograde in {args.jobs} processes on one gradebook ...", flush=True)
+            wall = plain_split(p, aid, args.jobs, n)
+            print(f"  {wall:.1f} s = {wall / n:.2f} s per submission; {load()}")
         b = course_copy(tmp / "ours", [aid])
         class_of(n, aid, tmp / "class")
         print(f"python -m course grade --jobs {args.jobs} (sandbox, feedback, report), {n} submissions ...",
@@ -145,10 +168,12 @@ def main() -> int:
                 shutil.copytree(path, one / "alice-correct" / path.name)
             for jobs in (1, args.jobs):
                 wall = ours(c, "all", one, jobs)
-                if jobs == 1:
-                    shutil.rmtree(c / "reports")  # results.json would make the second run a no-op
                 print(f"every notebook of one student ({len(list(one.glob('*/*')))} notebooks), --jobs {jobs}: "
                       f"{wall:.1f} s; {load()}")
+                state = json.loads((c / "reports" / "grading" / "results.json").read_text())
+                print("  " + ", ".join(f"{r['assignment'][:2]} {r['timings'].get('total_s', 0):.1f} s"
+                                       for r in sorted(state.values(), key=lambda r: r["assignment"])))
+                shutil.rmtree(c / "reports")  # results.json would make the next run a no-op
     return 0
 
 

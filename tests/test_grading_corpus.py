@@ -209,12 +209,15 @@ def batch(tmp_path_factory):
         "older-release": older_release,
         "snoop": append("and", snoop(snoop_paths)),
         "socket": append("and", sockets(listener.getsockname()[1])),
+        "symlink-to-source": append("and", "try:\n    print('LINK', open('answers.txt').read()[:80])\n"
+                                           "except OSError as e:\n    print('LINK blocked', type(e).__name__)"),
     }
     for student, build in cases.items():
         folder = submitted / student / AID
         folder.mkdir(parents=True)
         (folder / "timestamp.txt").write_text(STAMP)
         build(folder)
+    (submitted / "symlink-to-source" / AID / "answers.txt").symlink_to(snoop_paths["source notebook"])
     code = grade_class(AID, submitted=submitted, jobs=2, root=course, cell_timeout=10, notebook_timeout=90)
     listener.close()
     assert code == 0
@@ -248,6 +251,7 @@ EXPECTED = {
     "older-release": (7, True, {"old-release", "edited-locked"}),
     "snoop": (7, False, set()),
     "socket": (7, False, set()),
+    "symlink-to-source": (7, True, {"symlinks"}),
 }
 
 
@@ -293,6 +297,7 @@ def test_sandbox_hides_everything_else(batch):
     assert seen["own notebook has hidden tests"] is False
     assert seen["write to site-packages"].startswith("blocked")
     assert seen["other grading folders"] == []
+    assert "LINK blocked" in output_of(course, "symlink-to-source", "and")
 
 
 @pytest.mark.slow

@@ -107,6 +107,17 @@ def test_bad_timestamp_is_reported_and_dropped(tmp_path):
     assert not (dest / "timestamp.txt").exists()  # nbgrader would stop on it
 
 
+def test_symbolic_links_are_never_followed(tmp_path):
+    sub, dest = tmp_path / "sub", tmp_path / "dest"
+    sub.mkdir()
+    shutil.copy(GOOD, sub)
+    (sub / "answers.txt").symlink_to(ROOT / "source" / AID / f"{AID}.ipynb")
+    (sub / "everything").symlink_to(ROOT / "source", target_is_directory=True)
+    gradable, issues = precheck.inspect_submission(sub, RELEASE, dest)
+    assert gradable == [AID] and "symlinks" in {i.code for i in issues}
+    assert sorted(p.name for p in dest.iterdir()) == [f"{AID}.ipynb"]
+
+
 # --- feedback redaction ----------------------------------------------------------------------
 def test_output_lines_quoting_hidden_tests_are_blanked():
     source = "check(1)\n### BEGIN HIDDEN TESTS\nsecret_call(42)\n### END HIDDEN TESTS"

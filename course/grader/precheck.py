@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,6 +41,25 @@ class Issue:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def submitted_files(folder: Path, skip=IGNORED) -> list[Path]:
+    """Regular files of a submission, sorted.  Symbolic links are never followed: a link to
+    ``source/`` or to another student's work must not be copied into the sandbox."""
+    out = []
+    for top, dirs, files in os.walk(folder):
+        rel = Path(top).relative_to(folder).parts
+        if set(rel) & skip:
+            continue
+        dirs[:] = [d for d in dirs if d not in skip and not os.path.islink(os.path.join(top, d))]
+        out += [Path(top) / f for f in files if f not in skip and not os.path.islink(os.path.join(top, f))
+                and os.path.isfile(os.path.join(top, f))]
+    return sorted(out)
+
+
+def links_in(folder: Path) -> list[str]:
+    return sorted(str(Path(top, name).relative_to(folder)) for top, dirs, files in os.walk(folder)
+                  for name in dirs + files if os.path.islink(os.path.join(top, name)))
 
 
 def nbmeta(cell) -> dict:
@@ -84,10 +104,10 @@ def find_notebooks(submission: Path, expected: list[str]) -> tuple[dict[str, Pat
     """Map each expected notebook name to a file in the submission (renamed ones too)."""
     found: dict[str, Path] = {}
     issues: list[Issue] = []
-    present = sorted(p for p in submission.rglob("*.ipynb") if not (set(p.relative_to(submission).parts) & IGNORED))
+    present = [p for p in submitted_files(submission) if p.suffix == ".ipynb"] if submission.is_dir() else []
     for name in expected:
         exact = submission / f"{name}.ipynb"
-        if exact.is_file():
+        if exact in present:
             found[name] = exact
     unmatched = [p for p in present if p not in found.values()]
     for name in expected:
@@ -109,9 +129,8 @@ def find_notebooks(submission: Path, expected: list[str]) -> tuple[dict[str, Pat
 
 
 def extra_files(submission: Path, used: list[Path], allowed: set[str]) -> list[Issue]:
-    extra = sorted(str(p.relative_to(submission)) for p in submission.rglob("*") if p.is_file()
-                   and p not in used and not (set(p.relative_to(submission).parts) & IGNORED)
-                   and str(p.relative_to(submission)) not in allowed)
+    extra = sorted(str(p.relative_to(submission)) for p in submitted_files(submission)
+                   if p not in used and str(p.relative_to(submission)) not in allowed)
     if not extra:
         return []
     shown = ", ".join(extra[:8]) + (f" and {len(extra) - 8} more" if len(extra) > 8 else "")
@@ -261,9 +280,12 @@ def inspect_submission(submission: Path, release_dir: Path, dest: Path,
     issues += bad_stamp
     skip = IGNORED - ({"timestamp.txt"} if not bad_stamp else set())
     dest.mkdir(parents=True, exist_ok=True)
-    for path in submission.rglob("*"):  # everything but notebooks, as submitted
+    links = links_in(submission)
+    if links:
+        issues.append(Issue(WARNING, "symlinks", f"symbolic links are not followed: {', '.join(links[:5])}"))
+    for path in submitted_files(submission, skip):  # everything but notebooks, as submitted
         rel = path.relative_to(submission)
-        if path.is_file() and path.suffix != ".ipynb" and not (set(rel.parts) & skip):
+        if path.suffix != ".ipynb":
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             (dest / rel).write_bytes(path.read_bytes())
     gradable = []

@@ -182,10 +182,10 @@ def fingerprint(settings: Settings, job: Job) -> str:
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     sub = Path(job.submission)
-    for path in sorted(sub.rglob("*")):
-        if path.is_file() and not (set(path.relative_to(sub).parts) & {".ipynb_checkpoints"}):
-            h.update(str(path.relative_to(sub)).encode())
-            h.update(path.read_bytes())
+    for path in precheck.submitted_files(sub, {".ipynb_checkpoints"}):
+        h.update(str(path.relative_to(sub)).encode())
+        h.update(path.read_bytes())
+    h.update("|".join(precheck.links_in(sub)).encode())
     return h.hexdigest()
 
 

@@ -127,11 +127,10 @@ def _reset(folder: Path) -> Path:
 
 
 def _copy_tree(src: Path, dest: Path, skip=precheck.IGNORED - {"timestamp.txt"}) -> None:
-    for path in src.rglob("*"):
+    for path in precheck.submitted_files(src, skip):  # never through a symbolic link
         rel = path.relative_to(src)
-        if path.is_file() and not (set(rel.parts) & skip):
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest / rel)
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest / rel)
 
 
 def source_files(root: Path, assignment: str) -> list[Path]:
