@@ -226,7 +226,8 @@ def batch(tmp_path_factory):
 
 def output_of(course: Path, student: str, gid: str) -> str:
     nb = nbformat.read(str(course / "autograded" / student / AID / f"{AID}.ipynb"), as_version=4)
-    return "".join(o.get("text", "") + o.get("ename", "") + ": " + o.get("evalue", "") for o in cell(nb, gid).outputs)
+    return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "") + o.get("ename", "") + ": "
+                   + o.get("evalue", "") for o in cell(nb, gid).outputs)
 
 
 # student -> (score, flagged, issue codes that must be present)

@@ -175,20 +175,29 @@ class GuardedExecute(Execute):
         if msg.get("msg_type") == "error":  # errors decide scores: always kept (LimitOutput trims them)
             return super().output(outs, msg, display_id, cell_index)
         size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-        self._cell_bytes += size
-        self._nb_bytes += size
-        if self._cell_bytes <= self.max_output_bytes and self._nb_bytes <= self.max_notebook_output_bytes:
+        budget = min(self.max_output_bytes - self._cell_bytes, self.max_notebook_output_bytes - self._nb_bytes)
+        if size <= budget:
+            self._cell_bytes += size
+            self._nb_bytes += size
             return super().output(outs, msg, display_id, cell_index)
-        # Dropped, but a cell that wrote to stderr must still show it: stderr fails a test cell.
         stream = content.get("name") if msg.get("msg_type") == "stream" else "stdout"
-        if stream not in self._cell_truncated:
+        out = None
+        if msg.get("msg_type") == "stream" and budget > 0:  # keep the part that fits
+            content["text"] = content["text"][:budget]
+            self._cell_bytes += budget
+            self._nb_bytes += budget
+            out = super().output(outs, msg, display_id, cell_index)
+        if stream not in self._cell_truncated:  # say so once per stream and cell
             self._cell_truncated.add(stream)
-            outs.append(NotebookNode(output_type="stream", name=stream,
-                                     text=f"\n... {stream} output truncated by the grader ...\n"))
+            note = f"... {stream} output truncated by the grader ..."
+            if stream == "stderr":  # stays a stderr stream: it must still fail a test cell
+                outs.append(NotebookNode(output_type="stream", name="stderr", text=f"\n{note}\n"))
+            else:  # not a stream, so that neither stream coalescing nor LimitOutput hides it
+                outs.append(NotebookNode(output_type="display_data", metadata={},
+                                         data={"text/plain": note}))
             self._event("output-truncated", f"{stream} output of cell {cell_index + 1} past the grader's "
-                        "limit was dropped",
-                        f"cell {cell_index + 1}")
-        return None
+                        "limit was dropped", f"cell {cell_index + 1}")
+        return out
 
     # --- the report ---------------------------------------------------------------
     def _write_report(self, resources) -> None:
