@@ -85,8 +85,6 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
             say(f"{aid} is not in the gradebook yet: running nbgrader generate_assignment")
             generate_release([aid], root=root)
     gradebook.set_due_dates(db_url, course_id, dict(config.DueDates.get("due_dates", {})))
-    if use_sandbox:
-        prepare_data(root, assignments, say)
 
     scratch = Path(tempfile.mkdtemp(prefix="dlgrade-"))
     try:
@@ -95,13 +93,16 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
             limits = sandbox.Limits(cpu_seconds=2 * (notebook_timeout or 300))
             if memory_gb:
                 limits.memory_bytes = int(memory_gb * (1 << 30))
-            box = sandbox.default_sandbox(limits, threads=max(1, (os.cpu_count() or 1) // max(1, jobs)),
-                                          matplotlib_cache=_font_cache(scratch))
+            make_box = lambda: sandbox.default_sandbox(  # noqa: E731
+                limits, threads=max(1, (os.cpu_count() or 1) // max(1, jobs)),
+                matplotlib_cache=_font_cache(scratch))
             try:
-                sandbox.check(box, scratch)
+                sandbox.check(make_box(), scratch)
             except sandbox.SandboxUnavailable as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 3
+            prepare_data(root, assignments, say)
+            box = make_box()  # the data cache may exist only now
         else:
             print("WARNING: --no-sandbox: student code runs with your permissions, sees all your files "
                   "(the gradebook, source/, other students' work) and the network. Use it only on a "
