@@ -167,6 +167,18 @@ def test_sandbox_command_shows_only_what_it_should(tmp_path):
     assert any(a.startswith("--nproc=") for a in cmd) and any(a.startswith("--data=") for a in cmd)
 
 
+def test_sandbox_keeps_a_symlinked_venv_at_its_own_path(tmp_path):
+    if not shutil.which("bwrap"):
+        pytest.skip("bubblewrap is not installed")
+    box = sandbox.Sandbox(read_only=["/opt/real-venv"], aliases={"/srv/course/.venv": "/opt/real-venv"})
+    cmd = box.command(["python"], workdir=str(tmp_path / "w"), runtime_dir=str(tmp_path / "rt"), name=AID,
+                      uid=61999)
+    pairs = [(cmd[i + 1], cmd[i + 2]) for i, a in enumerate(cmd) if a in ("--ro-bind-try", "--bind")]
+    assert ("/opt/real-venv", "/srv/course/.venv") in pairs
+    assert (str(tmp_path / "w"), f"/home/student/{AID}") in pairs
+    assert cmd[cmd.index("--chdir") + 1] == f"/home/student/{AID}"
+
+
 def test_sandbox_check_runs_a_probe(tmp_path):
     if not shutil.which("bwrap"):
         pytest.skip("bubblewrap is not installed")

@@ -43,6 +43,7 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
     from ..config import ROOT
 
     out = out or sys.stdout
+    worker._quiet()  # nbgrader's gradebook warns about its own SQLAlchemy usage
     root = Path(root or ROOT).resolve()
     submitted = Path(submitted)
     submitted = submitted if submitted.is_absolute() else Path.cwd() / submitted

@@ -68,6 +68,7 @@ class Sandbox:
     """What a kernel may see.  Build one with :func:`default_sandbox`."""
     read_only: list[str]                       # host paths, bound at the same path
     env: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # path inside -> real path (a symlinked venv)
     limits: Limits = field(default_factory=Limits)
     matplotlib_cache: str | None = None        # a folder holding fontlist-*.json
 
@@ -94,9 +95,11 @@ class Sandbox:
         args += ["--dev", "/dev", "--proc", "/proc",
                  "--perms", "1777", "--size", str(self.limits.tmp_bytes), "--tmpfs", "/tmp",
                  "--perms", "1777", "--size", str(64 << 20), "--tmpfs", HOME]
-        args += _parents([*binds, runtime_dir])
+        args += _parents([*binds, *self.aliases, runtime_dir])
         for path in binds:
             args += ["--ro-bind-try", path, path]
+        for alias, real in self.aliases.items():
+            args += ["--ro-bind-try", real, alias]
         for dev in _GPU_DEVICES:
             args += ["--dev-bind-try", dev, dev]
         mpl = f"{HOME}/.matplotlib"
@@ -151,13 +154,17 @@ def default_sandbox(limits: Limits | None = None, threads: int = 1,
     from course import config
 
     paths = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)}
-    paths.add(str(Path(course.__file__).resolve().parent))
+    # a venv reached through a symbolic link keeps its path inside (the kernel runs sys.executable)
+    aliases = {os.path.abspath(p): os.path.realpath(p) for p in (sys.base_prefix, sys.prefix)
+               if os.path.abspath(p) != os.path.realpath(p)}
+    package = Path(course.__file__).resolve().parent
+    paths.add(str(package))
     for entry in sys.path:  # packages installed outside the prefixes (rare)
         real = os.path.realpath(entry) if entry else ""
         if real and os.path.isdir(real) and "site-packages" in real and \
                 not any(real.startswith(p + os.sep) for p in paths):
             paths.add(real)
-    data = {"DLCOURSE_OFFLINE": "1"}
+    data = {"DLCOURSE_OFFLINE": "1", "PYTHONPATH": str(package.parent)}  # this very course package
     for var, folder in (("DLCOURSE_DATA_MIRROR", config.data_mirror()),
                         ("DLCOURSE_DATA_CACHE", config.data_cache())):
         data[var] = str(folder)
@@ -165,7 +172,7 @@ def default_sandbox(limits: Limits | None = None, threads: int = 1,
             paths.add(str(folder.resolve()))
     threads_env = {k: str(threads) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                              "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
-    return Sandbox(read_only=sorted(paths), env={**data, **threads_env},
+    return Sandbox(read_only=sorted(paths), env={**data, **threads_env}, aliases=aliases,
                    limits=limits or Limits(), matplotlib_cache=matplotlib_cache)
 
 
