@@ -9,8 +9,9 @@ A kernel is started as ``bwrap ... [setpriv ...] prlimit ... python -m ipykernel
   not other students' submissions or feedback.  There is no network at all, not even
   the host's loopback, so the kernel talks to nbgrader over IPC sockets (files in a
   folder bound into the sandbox).
-* When the grader runs as root, ``setpriv`` drops the kernel to an unprivileged uid
-  with no capabilities (root is exempt from the process limit).  Otherwise bubblewrap
+* When the grader runs as root, ``setpriv`` drops the kernel to a random unprivileged
+  uid with no capabilities (root is exempt from the process limit, and a uid of its
+  own gives each kernel a process limit of its own).  Otherwise bubblewrap
   puts it in a user namespace.
 * ``prlimit`` caps CPU seconds, memory, processes (a fork bomb stops there) and file size.
 
@@ -176,8 +177,10 @@ def default_sandbox(limits: Limits | None = None, threads: int = 1,
                    limits=limits or Limits(), matplotlib_cache=matplotlib_cache)
 
 
-def check(sandbox: Sandbox, scratch: Path, uid: int = 61999) -> None:
+def check(sandbox: Sandbox, scratch: Path, uid: int | None = None) -> None:
     """Start one trivial sandboxed process; raise :class:`SandboxUnavailable` if it fails."""
+    import random
+    uid = uid or random.SystemRandom().randrange(1_000_000, 2_000_000_000)
     work, runtime = scratch / "sandbox-check" / "work", scratch / "sandbox-check" / "rt"
     for folder in (work, runtime):
         folder.mkdir(parents=True, exist_ok=True)
@@ -221,7 +224,7 @@ class SandboxKernelManager(AsyncKernelManager):
     sandbox = Dict(config=True, help="Sandbox(...) fields as a dict")
     runtime_dir = Unicode(config=True, help="folder for the connection file and IPC sockets")
     workdir_name = Unicode("work", config=True, help="name of the submission folder inside")
-    sandbox_uid = Int(61000, config=True, help="unprivileged uid (when the grader is root)")
+    sandbox_uid = Int(1_000_000, config=True, help="unprivileged uid (when the grader is root)")
     passthrough_env = List(config=True)
 
     def __init__(self, **kwargs):

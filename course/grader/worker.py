@@ -20,6 +20,7 @@ import html
 import json
 import logging
 import os
+import random
 import shutil
 import time
 import warnings
@@ -40,7 +41,6 @@ class Settings:
     sandbox: dict | None = None     # Sandbox fields; None runs kernels unconfined
     cell_timeout: int | None = None
     notebook_timeout: int = 300
-    uid_base: int = 61000
 
 
 @dataclass
@@ -72,7 +72,6 @@ class Result:
 
 _slot: tuple[int, Path] | None = None
 _Feedback = None
-_jobs_done = 0
 _config_cache: dict = {}
 
 
@@ -184,10 +183,9 @@ def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) ->
             rel = path.relative_to(root / "source" / aid)
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, work / rel)
-        # A fresh uid per job: processes of the last one (a fork bomb's) cannot eat this one's limit.
-        global _jobs_done
-        _jobs_done += 1
-        uid = settings.uid_base + 1000 * index + _jobs_done % 1000
+        # A fresh random uid per kernel: no other kernel (of this run, of the last job's fork bomb,
+        # of another grading run at the same time) shares its process limit.
+        uid = random.SystemRandom().randrange(1_000_000, 2_000_000_000)
         from .sandbox import give_to_sandbox_user
         if settings.sandbox is not None:
             give_to_sandbox_user(work, uid)
