@@ -23,7 +23,8 @@ MEAN = (0.4914, 0.4822, 0.4465)
 STD = (0.2470, 0.2435, 0.2616)
 
 __all__ = ["MEAN", "STD", "CLASSES", "as_uint8_chw", "normalize", "random_crop_flip",
-           "CifarTensorLoader", "per_batch", "predict", "accuracy_on_test_set"]
+           "CifarTensorLoader", "per_batch", "use_channels_last", "predict",
+           "accuracy_on_test_set"]
 
 
 def as_uint8_chw(images) -> torch.Tensor:
@@ -125,6 +126,30 @@ class per_batch:
                 self.scheduler.step()
 
 
+def use_channels_last(model: torch.nn.Module, device="cpu") -> bool:
+    """Switch *model* to the ``channels_last`` memory layout when that makes it faster, and it works.
+
+    On a CPU, convolutions run about 1.5 times as fast with each pixel's channels side by side.
+    A forward that flattens with ``x.view(...)`` fails on such tensors (``torch.flatten(x, 1)``
+    and ``x.reshape(...)`` work with both layouts); then the model stays as it was.  Returns whether
+    the model now uses ``channels_last`` (always False off the CPU, where the gain is small).
+    """
+    if torch.device(device).type != "cpu":
+        return False
+    was_training = model.training
+    model.to(memory_format=torch.channels_last)
+    try:
+        model.eval()
+        with torch.no_grad():
+            model(torch.zeros(2, 3, 32, 32).contiguous(memory_format=torch.channels_last))
+        return True
+    except Exception:  # noqa: BLE001 - any failure: keep the ordinary layout
+        model.to(memory_format=torch.contiguous_format)
+        return False
+    finally:
+        model.train(was_training)
+
+
 def predict(model: torch.nn.Module, images, batch_size: int = 500, device="cpu") -> torch.Tensor:
     """Logits (N, classes) on the CPU for uint8 images, under ``eval()`` and ``no_grad()``."""
     loader = CifarTensorLoader(images, np.zeros(len(images), dtype=np.int64), batch_size=batch_size)
@@ -143,6 +168,7 @@ def accuracy_on_test_set(model: torch.nn.Module, batch_size: int = 500, device="
     from .datasets import load_cifar10_arrays
 
     images, labels = load_cifar10_arrays(train=False, show_progress=False)
+    use_channels_last(model, device)
     logits = predict(model, images, batch_size=batch_size, device=device)
     if logits.ndim != 2 or logits.shape != (len(labels), len(CLASSES)):
         raise ValueError(f"the model returned shape {tuple(logits.shape)} for {len(labels)} images; "

@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 from course.checkpoints import CheckpointError, load_checkpoint, partial_credit, read_state_dict
-from course.cifar_fast import CifarTensorLoader, MEAN, STD, normalize, per_batch, random_crop_flip
+from course.cifar_fast import (CifarTensorLoader, MEAN, STD, normalize, per_batch, random_crop_flip,
+                               use_channels_last)
 from course.config import ROOT
 from course.model_stats import count_macs, count_parameters
 
@@ -198,6 +199,26 @@ def test_per_batch_steps_the_scheduler_after_each_batch():
         opt.step()
         seen.append(opt.param_groups[0]["lr"])
     assert seen == [1.0, 1 / 2, 1 / 3, 1 / 4, 1 / 5] and sched.last_epoch == 5
+
+
+def test_channels_last_only_where_the_forward_allows_it():
+    class ViewNet(nn.Module):       # LeNet style: x.view fails on channels_last tensors
+        def __init__(self):
+            super().__init__()
+            self.conv, self.fc = nn.Conv2d(3, 4, 3), nn.Linear(4 * 15 * 15, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(self.conv(x), 2)
+            return self.fc(x.view(x.size(0), -1))
+
+    import torch.nn.functional as F
+    flat = small_net().train()
+    assert use_channels_last(flat, "cpu") and flat.training
+    assert flat[0].weight.is_contiguous(memory_format=torch.channels_last)
+    view = ViewNet()
+    assert not use_channels_last(view, "cpu")
+    assert view.conv.weight.is_contiguous() and view(torch.zeros(1, 3, 32, 32)).shape == (1, 10)
+    assert not use_channels_last(small_net(), torch.device("cuda"))   # only on the CPU
 
 
 def test_model_stats():
