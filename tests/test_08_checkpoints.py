@@ -242,6 +242,39 @@ def test_notebook_grades_a_gpu_saved_checkpoint(tmp_path):
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
+def _zeroed(state: dict) -> dict:
+    return {k: torch.zeros_like(v) if k.endswith("weight") else v for k, v in state.items()}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case, expect", [
+    ("missing", "no checkpoint file 'cifar10_cnn.pt'"),
+    ("wrong architecture", "does not fit this SimpleCNN"),
+    ("corrupt", "could not be read"),
+    ("huge", "a checkpoint may be at most 20 MB"),
+    ("untrained", 0.0),
+])
+def test_notebook_grades_a_bad_checkpoint_with_a_message_or_no_points(tmp_path, case, expect):
+    """Only the graded cell fails (with a message that says why), or it scores 0 for a useless model."""
+    path = tmp_path / CHECKPOINT
+    state = torch.load(ROOT / "examples" / "fixtures" / AID / CHECKPOINT, map_location="cpu", weights_only=True)
+    if case == "wrong architecture":
+        torch.save(small_net().state_dict(), path)
+    elif case == "corrupt":
+        path.write_bytes(b"PK\x03\x04 not really a zip file" * 100)
+    elif case == "huge":
+        with open(path, "wb") as f:
+            f.truncate(200 * 2**20)
+    elif case == "untrained":
+        torch.save(_zeroed(state), path)
+    error, stderr, value = run_until(AID, "test_trained_checkpoint", workdir=tmp_path)
+    assert not stderr, stderr
+    if isinstance(expect, str):
+        assert "CheckpointError" in error and expect in error, error
+    else:
+        assert not error and value == expect, (error, value)
+
+
 def run_until(assignment: str, grade_id: str, workdir):
     """Run the source notebook in grading mode up to the test cell *grade_id* (other test
     cells skipped); return that cell's (error, stderr, value of its last expression)."""
