@@ -185,6 +185,46 @@ def test_sandbox_check_runs_a_probe(tmp_path):
     sandbox.check(sandbox.default_sandbox(), tmp_path)  # raises SandboxUnavailable if it cannot
 
 
+def test_sandbox_kernel_starts_without_the_idle_wait_and_runs_code(tmp_path):
+    """The sandbox's client replaces jupyter_client's wait_for_ready (a fixed 0.2 s IOPub wait)."""
+    if not shutil.which("bwrap"):
+        pytest.skip("bubblewrap is not installed")
+    import asyncio
+    import os
+    from dataclasses import asdict
+
+    runtime, work = tmp_path / "rt", tmp_path / "work"
+    for folder in (runtime, work):
+        folder.mkdir()
+        os.chmod(folder, 0o777)
+    km = sandbox.SandboxKernelManager(sandbox=asdict(sandbox.default_sandbox()), runtime_dir=str(runtime),
+                                      workdir_name="hw", sandbox_uid=1_234_567)
+
+    async def session():
+        await km.start_kernel(cwd=str(work))
+        kc = km.client()
+        assert isinstance(kc, sandbox.SandboxKernelClient)
+        assert type(kc).wait_for_ready is sandbox.SandboxKernelClient._async_wait_for_ready
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            msg_id = kc.execute("import os; print(os.getcwd())")
+            reply = await kc.get_shell_msg(timeout=30)
+            assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+            while True:  # the first message about our request is its output, not a start-up leftover
+                msg = await kc.get_iopub_msg(timeout=10)
+                if msg["msg_type"] == "stream":
+                    assert msg["parent_header"]["msg_id"] == msg_id
+                    assert msg["content"]["text"].strip() == f"{sandbox.HOME}/hw"
+                    break
+        finally:
+            await km.shutdown_kernel(now=True)
+            kc.stop_channels()
+        assert not await km.is_alive()
+
+    asyncio.run(session())
+
+
 def test_no_bubblewrap_fails_closed(tmp_path, monkeypatch, capsys):
     from course.grader import grade_class
     course = make_course(tmp_path / "course", [AID])

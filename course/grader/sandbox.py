@@ -24,11 +24,14 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Dict, Int, List, Unicode
+from traitlets import DottedObjectName, Dict, Int, List, Type, Unicode
 
 #: Where the submission appears inside the sandbox (the kernel's working folder).
 HOME = "/home/student"
@@ -215,6 +218,44 @@ def give_to_sandbox_user(path: Path, uid: int | None) -> None:
     _give(path, uid)
 
 
+class SandboxKernelClient(AsyncKernelClient):
+    """jupyter_client's async client, without its idle waits at start-up.
+
+    ``wait_for_ready`` in jupyter_client ends by reading IOPub until 0.2 s pass with
+    no message: 0.2 s of idle CPU per kernel, i.e. per submission.  Here the start-up
+    messages already queued are dropped without waiting; one that comes later is
+    ignored by nbclient anyway (it reads only replies to its own requests).
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:  # IOPub is connected once the reply's status message arrives on it
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while True:
+            try:
+                await self.iopub_channel.get_msg(timeout=0)
+            except Empty:
+                break
+
+    wait_for_ready = _async_wait_for_ready  # the public name is bound to the base's method
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """A kernel manager that starts the kernel inside the sandbox, over IPC.
 
@@ -226,6 +267,8 @@ class SandboxKernelManager(AsyncKernelManager):
     workdir_name = Unicode("work", config=True, help="name of the submission folder inside")
     sandbox_uid = Int(1_000_000, config=True, help="unprivileged uid (when the grader is root)")
     passthrough_env = List(config=True)
+    client_class = DottedObjectName("course.grader.sandbox.SandboxKernelClient")
+    client_factory = Type(klass=SandboxKernelClient)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -250,6 +293,10 @@ class SandboxKernelManager(AsyncKernelManager):
         with open(os.path.join(self.runtime_dir, "kernel.log"), "ab") as log:
             kw.update(stdout=log, stderr=log)
             await super()._async_launch_kernel(wrapped, **kw)
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        """Wait for the kernel to exit, checking every 10 ms rather than 100 ms."""
+        await super()._async_wait(pollinterval=min(pollinterval, 0.01))
 
     async def _async_interrupt_kernel(self) -> None:
         """Interrupt by message: the kernel is in its own session, out of reach of killpg."""

@@ -252,6 +252,7 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
     if settings.cell_timeout:
         c.Execute.timeout = settings.cell_timeout
     c.GuardedExecute.notebook_timeout = settings.notebook_timeout
+    c.GuardedExecute.shutdown_kernel = "immediate"  # the notebook is done: no 0.1-0.2 s graceful exit
     c.GuardedExecute.workdir = str(work)
     c.GuardedExecute.report_file = str(report_file)
     if settings.sandbox is not None:
