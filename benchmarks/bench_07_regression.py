@@ -32,14 +32,9 @@ FIXTURE = ROOT / "examples" / "fixtures" / AID / "07_best_model.pt"
 def machine() -> str:
     import torch
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from course.env import cpu_name
+
+    cpu = cpu_name()
     load = " / ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return (f"{cpu}, {os.cpu_count()} logical CPUs, load average (1/5/15 min) {load}; "
             f"Python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} thread(s))")

@@ -6,13 +6,19 @@ import platform
 import sys
 
 
-def _cpu() -> str:
+def cpu_name() -> str:
+    """The processor's model name (from /proc/cpuinfo on Linux), e.g. for benchmark reports."""
     name = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as f:
             name = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), name)
     except OSError:
         pass
+    return name
+
+
+def _cpu() -> str:
+    name = cpu_name()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return f"{usable} CPU core{'s' if usable != 1 else ''} ({name})"
 
