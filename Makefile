@@ -6,7 +6,7 @@ JOBS   ?= 2
 # nbgrader runs `alembic` from PATH when it creates a gradebook: use the venv's tools.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: venv release grade test test-fast lab data clean
+.PHONY: venv release refresh grade test test-fast lab data clean
 
 $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,12 @@ venv: $(VENV)/.installed            ## create the virtual environment
 
 release: venv                       ## regenerate release/ from source/
 	$(PY) -m course release
+
+refresh: venv                       ## after editing source/: release/, the demo class, the contents tables
+	$(PY) -m course release
+	$(PY) examples/build_demo_class.py
+	$(PY) -m course.contents --write README.md
+	$(PY) -m course.contents --write docs/lab.md
 
 grade: venv                         ## grade the demo class in examples/ end to end
 	$(PY) -m course release
