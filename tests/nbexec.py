@@ -66,12 +66,7 @@ def run_exercise(assignment: str, exercise: str, answer: str | None = None,
 
     ns: dict = {"__name__": "__main__"}
     results: list[CellResult] = []
-    old_env = os.environ.get("NBGRADER_EXECUTION")
-    old_cwd = os.getcwd()
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    os.chdir(workdir or source_path(assignment).parent)
-    try:
+    with grading_mode(workdir or source_path(assignment).parent):
         for i, cell in enumerate(cells[: last + 1]):
             if cell.cell_type != "code":
                 continue
@@ -85,13 +80,24 @@ def run_exercise(assignment: str, exercise: str, answer: str | None = None,
             if is_test:
                 results.append(CellResult(gid, not err and not stderr, err, stderr))
             _close_figures()
+    return results
+
+
+@contextlib.contextmanager
+def grading_mode(workdir: Path):
+    """Run in *workdir* with NBGRADER_EXECUTION=autograde; both are restored afterwards."""
+    old_env, old_cwd = os.environ.get("NBGRADER_EXECUTION"), os.getcwd()
+    os.environ["NBGRADER_EXECUTION"] = "autograde"
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.chdir(workdir)
+    try:
+        yield
     finally:
         os.chdir(old_cwd)
         if old_env is None:
             os.environ.pop("NBGRADER_EXECUTION", None)
         else:
             os.environ["NBGRADER_EXECUTION"] = old_env
-    return results
 
 
 def _exec(src: str, ns: dict, name: str) -> tuple[str, str]:

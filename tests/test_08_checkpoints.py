@@ -279,16 +279,13 @@ def run_until(assignment: str, grade_id: str, workdir):
     """Run the source notebook in grading mode up to the test cell *grade_id* (other test
     cells skipped); return that cell's (error, stderr, value of its last expression)."""
     import ast
-    import os
 
     import nbformat
-    from nbexec import _close_figures, _exec, nb_meta, source_path
+    from nbexec import _close_figures, _exec, grading_mode, nb_meta, source_path
 
     cells = nbformat.read(str(source_path(assignment)), as_version=4).cells
-    ns, old_cwd, old_env = {"__name__": "__main__"}, os.getcwd(), os.environ.get("NBGRADER_EXECUTION")
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    os.chdir(workdir)
-    try:
+    ns = {"__name__": "__main__"}
+    with grading_mode(workdir):
         for cell in cells:
             meta = nb_meta(cell)
             if cell.cell_type != "code" or (meta.get("grade") and meta.get("grade_id") != grade_id):
@@ -307,10 +304,4 @@ def run_until(assignment: str, grade_id: str, workdir):
                 stderr += more
                 value = ns["__value__"]
             return error, stderr, value
-    finally:
-        os.chdir(old_cwd)
-        if old_env is None:
-            os.environ.pop("NBGRADER_EXECUTION", None)
-        else:
-            os.environ["NBGRADER_EXECUTION"] = old_env
     raise AssertionError(f"{assignment} has no cell {grade_id}")
