@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from course.assignments import generate_release
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "submitted"
 
@@ -38,8 +40,7 @@ def course_copy(dest: Path, assignments: list[str]) -> Path:
     shutil.copy(ROOT / "nbgrader_config.py", dest)
     for aid in assignments:
         shutil.copytree(ROOT / "source" / aid, dest / "source" / aid)
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", aid, "--force",
-                        "--log-level=ERROR"], cwd=dest, check=True, capture_output=True)
+    generate_release(assignments, root=dest)
     return dest
 
 

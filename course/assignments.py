@@ -1,6 +1,7 @@
 """The course's assignments and generating their student versions with nbgrader."""
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -35,8 +36,26 @@ def venv_env(env: dict | None = None) -> dict:
 
 
 def generate_release(ids: list[str] | None = None, root: Path = ROOT) -> None:
-    """source/<id> -> release/<id> for each id (also registers it in the gradebook)."""
+    """source/<id> -> release/<id> for each id (also registers it in the gradebook).
+
+    Each release notebook records the sha256 of the source notebook it came from
+    (``metadata.dlcourse.source_sha256``), so that a change to the source, even one
+    only to solutions or hidden tests, always shows in release/ too.
+    """
     for aid in ids or assignment_ids():
         proc = nbgrader("generate_assignment", aid, "--force", root=root, check=False)
         if proc.returncode != 0:
             raise RuntimeError(f"nbgrader generate_assignment {aid} failed:\n{proc.stderr[-3000:]}")
+        stamp_source(root / "source" / aid / f"{aid}.ipynb", root / "release" / aid / f"{aid}.ipynb")
+
+
+def source_sha256(source: Path) -> str:
+    return hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def stamp_source(source: Path, release: Path) -> None:
+    """Record in *release* which version of *source* it was generated from."""
+    import nbformat
+    nb = nbformat.read(release, as_version=nbformat.NO_CONVERT)
+    nb.metadata["dlcourse"] = {"source_sha256": source_sha256(source)}
+    nbformat.write(nb, release)
