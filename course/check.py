@@ -96,9 +96,19 @@ def _snapshot(value: Any) -> Any:
         return None
 
 
-def _same(a: Any, b: Any) -> bool:
-    if a is None and b is None:
+def _is_proxy(value: Any) -> bool:
+    """A handle on an object in the student's kernel (while the judge grades): never compared by ``==``."""
+    return getattr(type(value), "_judge_proxy_", False) is True
+
+
+def _same(a: Any, b: Any, lenient: bool = False) -> bool:
+    """Equal as data.  Objects of the student's own classes (and handles on them) are equal
+    only to themselves: their ``__eq__`` must not decide a check.  *lenient*: when the two
+    cannot be compared, count them as equal (for inputs_unchanged, not for a verdict)."""
+    if a is b:
         return True
+    if _is_proxy(a) or _is_proxy(b) or type(a).__module__ == "__main__" or type(b).__module__ == "__main__":
+        return False
     try:
         if hasattr(a, "detach") and hasattr(b, "detach"):
             import torch
@@ -107,12 +117,12 @@ def _same(a: Any, b: Any) -> bool:
             return (np.shape(a) == np.shape(b)
                     and bool(np.array_equal(a, b, equal_nan=True)))
         if isinstance(a, dict) and isinstance(b, dict):
-            return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+            return a.keys() == b.keys() and all(_same(a[k], b[k], lenient) for k in a)
         if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-            return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+            return len(a) == len(b) and all(_same(x, y, lenient) for x, y in zip(a, b))
         return bool(a == b)
     except Exception:
-        return True  # cannot compare: do not blame the student
+        return lenient  # cannot compare: do not blame the student for an input, never pass a result
 
 
 def _as_array(value: Any) -> np.ndarray:
@@ -218,7 +228,7 @@ class Result:
         pairs = list(zip(self._before, self._args)) + [
             (self._before_kw[k], v) for k, v in self._kwargs.items()]
         for i, (before, after) in enumerate(pairs):
-            if before is not None and not _same(before, after):
+            if before is not None and not _same(before, after, lenient=True):
                 raise CheckFailure(_format(self.call_text, f"argument {i + 1} left as {describe(before)}",
                                            f"it was changed to {describe(after)}", hint,
                                            "modified its input."))
@@ -244,8 +254,9 @@ def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
                                    "is not written yet.")) from None
     except Exception as exc:
         r = Result(fn_text, args, kwargs, None, before, before_kw)
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        got = f"{type(exc).__name__}: {exc} (line {where.lineno} of {where.name})"
+        where = getattr(exc, "remote_where", None)  # raised in the student's kernel (the judge)
+        lineno, name = where or tuple(traceback.extract_tb(exc.__traceback__)[-1])[1:3]
+        got = f"{type(exc).__name__}: {exc} (line {lineno} of {name})"
         raise CheckFailure(_format(r.call_text, "a return value", got,
                                    "the error comes from that line of your code; check shapes and names",
                                    "raised an error.")) from None

@@ -1,0 +1,156 @@
+"""The student's kernel's side of the judge: answer the judge's requests, report tampering.
+
+The grader runs, in the kernel, :func:`baseline` before the first cell and
+``serve(path)`` in place of each graded test cell.  This code runs in the student's
+process, so nothing here is trusted: a student who replaces it only changes what the
+judge is told, and the judge treats every answer as data.  :func:`probe` is the
+integrity check whose findings flag a submission for review (never its score).
+"""
+from __future__ import annotations
+
+import math
+import os
+import socket
+import sys
+
+from .link import Link
+
+_link: Link | None = None
+_base: dict | None = None
+
+#: modules whose hooks a normal kernel has (the inline backend, IPython, ipykernel)
+_OWN_MODULES = ("IPython.", "ipykernel.", "matplotlib_inline.", "matplotlib.", "ipywidgets.", "comm.")
+
+
+def _shell():
+    from IPython import get_ipython
+    return get_ipython()
+
+
+def serve(path: str) -> None:
+    """Answer the judge until it hangs up (one graded test cell)."""
+    global _link
+    shell = _shell()
+    if _link is None:
+        _link = Link(strict=False, namespace=shell.user_ns if shell is not None else {})
+        _link.extra_ops["probe"] = probe
+        _link.extra_ops["seed"] = seed
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        _link.sock = sock
+        _link.serve_forever()
+    finally:
+        _link.sock = None
+        sock.close()
+
+
+def seed(which: str, *args) -> None:
+    """The judge's test seeded a generator: seed the same one here."""
+    import random
+    if which == "numpy":
+        import numpy as np
+        np.random.seed(*args)
+    elif which == "torch":
+        import torch
+        torch.manual_seed(*args)
+    elif which == "random":
+        random.seed(*args)
+
+
+def _watched():
+    """The functions a test relies on, as they are now."""
+    import numpy as np
+    from course import check
+    found = {"numpy." + n: getattr(np, n) for n in ("allclose", "isclose", "array_equal", "isfinite", "asarray")}
+    found["numpy.testing.assert_allclose"] = np.testing.assert_allclose
+    found["math.isclose"] = math.isclose
+    for name in ("call", "check", "close_enough", "describe", "is_number", "quietly", "_same", "_as_array"):
+        fn = getattr(check, name, None)
+        found[f"course.check.{name}"] = (fn, getattr(fn, "__code__", None))
+    for name in ("close", "equal", "satisfies", "fail", "inputs_unchanged", "shape", "finite", "is_instance"):
+        fn = getattr(check.Result, name, None)
+        found[f"course.check.Result.{name}"] = (fn, getattr(fn, "__code__", None))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        for name in ("equal", "allclose", "isclose"):
+            found["torch." + name] = getattr(torch, name, None)
+    return found
+
+
+def _hooks(shell) -> dict:
+    if shell is None:
+        return {}
+    kernel = getattr(shell, "kernel", None)
+    return {
+        "input_transformers_cleanup": list(getattr(shell, "input_transformers_cleanup", [])),
+        "input_transformers_post": list(getattr(shell, "input_transformers_post", [])),
+        "ast_transformers": list(getattr(shell, "ast_transformers", [])),
+        "events": {name: list(cbs) for name, cbs in getattr(shell.events, "callbacks", {}).items()},
+        "custom_exceptions": tuple(getattr(shell, "custom_exceptions", ()) or ()),
+        "methods": {name: _bound(shell, name) for name in (
+            "run_cell", "run_cell_async", "showtraceback", "run_ast_nodes", "run_code", "transform_cell",
+            "showsyntaxerror", "_showtraceback", "should_run_async")},
+        "kernel": {name: _bound(kernel, name) for name in ("do_execute", "execute_request", "send_response")},
+    }
+
+
+def _bound(obj, name: str) -> tuple:
+    """An object's own attribute and its class's, to tell a replaced method from the original."""
+    if obj is None:
+        return (None, None)
+    return (vars(obj).get(name), getattr(type(obj), name, None))
+
+
+def baseline() -> None:
+    """Before the first cell: note the kernel's own state, and keep the submission's folder off
+    ``sys.path`` (a ``numpy.py`` handed in must not shadow numpy)."""
+    global _base
+    here = os.getcwd()
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", here)]
+    _base = {"hooks": _hooks(_shell()), "watched": _watched()}
+
+
+def _added(now: list, before: list) -> list:
+    ids = {id(x) for x in before}
+    return [x for x in now if id(x) not in ids
+            and not str(getattr(x, "__module__", "") or getattr(type(x), "__module__", "")).startswith(_OWN_MODULES)]
+
+
+def probe() -> list[str]:
+    """What changed in the kernel since :func:`baseline` that could interfere with grading."""
+    if _base is None:
+        return ["the grader's baseline did not run"]
+    shell, found = _shell(), []
+    before, now = _base["hooks"], _hooks(_shell())
+    for key in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
+        if _added(now.get(key, []), before.get(key, [])) or len(now.get(key, [])) < len(before.get(key, [])):
+            found.append(f"IPython's {key} were changed")
+    for name, callbacks in now.get("events", {}).items():
+        if _added(callbacks, before.get("events", {}).get(name, [])):
+            found.append(f"a callback was registered on IPython's '{name}' event")
+    if now.get("custom_exceptions"):
+        found.append("a custom exception handler was set (set_custom_exc)")
+    for group in ("methods", "kernel"):
+        for name, value in now.get(group, {}).items():
+            old = before.get(group, {}).get(name, (None, None))
+            if value[0] is not old[0] or value[1] is not old[1]:
+                found.append(f"the kernel's {name} was replaced")
+    if sys.gettrace() is not None:
+        found.append("a trace function is set (sys.settrace)")
+    if sys.getprofile() is not None:
+        found.append("a profile function is set (sys.setprofile)")
+    watched = _watched()
+    for name, value in _base["watched"].items():
+        now_value = watched.get(name)
+        same = now_value is value if not isinstance(value, tuple) else (
+            now_value[0] is value[0] and now_value[1] is value[1])
+        if not same:
+            found.append(f"{name} was replaced or patched")
+    here = os.path.realpath(os.getcwd())
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and os.path.isabs(path) and os.path.realpath(path).startswith(here + os.sep) and \
+                not path.endswith(".ipynb"):
+            found.append(f"module {name} was imported from the submission's folder")
+    return found
