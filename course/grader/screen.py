@@ -1,0 +1,96 @@
+"""A static screen of what the student wrote, for code that tampers with grading.
+
+It reads the code cells a student can edit (not the locked or graded ones) and
+reports uses of the APIs that rewrite how cells run or how checks decide: IPython's
+hooks and transformers, trace functions, frame and ``__code__`` surgery, patches to
+NumPy, PyTorch, math or the course package, and imports of modules that hold this
+assignment's answers.  A finding flags the submission for review; it never changes
+the score (the judge decides that, out of the kernel's reach).
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+#: attribute or name -> why it is suspicious
+_NAMES = {
+    "get_ipython": "uses get_ipython()",
+    "settrace": "sets a trace function", "setprofile": "sets a profile function",
+    "set_custom_exc": "sets a custom exception handler",
+    "input_transformers_cleanup": "changes IPython's input transformers",
+    "input_transformers_post": "changes IPython's input transformers",
+    "ast_transformers": "changes IPython's AST transformers",
+    "showtraceback": "replaces IPython's traceback display",
+    "do_execute": "touches the kernel's do_execute", "run_cell": "touches IPython's run_cell",
+    "register": None,  # only as events.register (below)
+    "__code__": "rewrites a function's code", "PyFrame_LocalsToFast": "rewrites a frame's locals",
+    "_getframe": "reads the call stack", "currentframe": "reads the call stack",
+    "f_locals": "reads or writes a frame's locals", "f_globals": "reads a frame's globals",
+    "f_back": "walks the call stack", "get_referrers": "walks the garbage collector",
+    "__builtins__": "changes builtins", "error_in_exec": "touches a cell's error",
+}
+_PATCHED_MODULES = {"np", "numpy", "torch", "math", "course", "check", "builtins", "sys", "nn", "F"}
+_IMPORTS = {"ctypes": "imports ctypes", "course.judge": "imports the grader's judge",
+            "course.grader": "imports the grader", "gc": None}
+_MAGICS = re.compile(r"^\s*%%(capture|script|bash|sh|writefile|javascript|js|html)\b", re.M)
+
+
+def _clean(source: str) -> str:
+    """IPython's own syntax (magics, shell escapes) as comments, so that the cell parses."""
+    return "\n".join("#" + line if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+
+
+def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
+    """What in one cell's *source* looks like tampering, one line per finding."""
+    found = [f"uses the cell magic %%{m}" for m in _MAGICS.findall(source)]
+    try:
+        tree = ast.parse(_clean(source))
+    except SyntaxError:
+        return found
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", "?")
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            if isinstance(node, ast.ImportFrom) and node.module == "course":
+                names += [f"course.{a.name}" for a in node.names]
+            for name in names:
+                for module, why in _IMPORTS.items():
+                    if why and (name == module or name.startswith(module + ".")):
+                        found.append(f"{why} (line {line})")
+                for module in hidden:
+                    if name == f"course.{module}" or name.startswith(f"course.{module}."):
+                        found.append(f"imports course.{module}, which holds this assignment's answers "
+                                     f"(line {line})")
+        elif isinstance(node, (ast.Attribute, ast.Name)):
+            name = node.attr if isinstance(node, ast.Attribute) else node.id
+            why = _NAMES.get(name)
+            if name == "register" and isinstance(node, ast.Attribute) and \
+                    isinstance(node.value, ast.Attribute) and node.value.attr == "events":
+                why = "registers an IPython event callback"
+            if why:
+                found.append(f"{why} (line {line})")
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                root = target
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if target is not root and isinstance(root, ast.Name) and root.id in _PATCHED_MODULES:
+                    found.append(f"assigns to {ast.unparse(target)} (line {line})")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
+                and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in _PATCHED_MODULES:
+            found.append(f"calls setattr on {node.args[0].id} (line {line})")
+    return list(dict.fromkeys(found))
+
+
+def screen_notebook(nb, hidden: tuple[str, ...] = ()) -> list[str]:
+    """Findings for every cell the student can edit, each prefixed with the cell's name."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("locked") or (meta.get("grade") and not meta.get("solution")):
+            continue
+        name = meta.get("grade_id") or f"cell {index + 1}"
+        found += [f"{name}: {f}" for f in screen_source(cell.source, hidden)]
+    return found
