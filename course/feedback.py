@@ -5,11 +5,14 @@ their tracebacks quote the hidden lines.  Before feedback is rendered:
 
 * the hidden region of every test cell is replaced by one comment line;
 * an error in a test cell keeps only its last line (``CheckFailure: message``),
-  so the student sees which test failed and why, but not the hidden code.
+  so the student sees which test failed and why, but not the hidden code;
+* nothing a student wrote can run in the page (:mod:`course.grader.html_safety`).
 """
 import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from .grader.html_safety import neutralise
 
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -35,6 +38,10 @@ def is_test_cell(cell) -> bool:
 
 
 class HideHiddenTests(NbGraderPreprocessor):
+    def preprocess(self, nb, resources):
+        neutralise(nb, resources)
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell, resources, index):
         if is_test_cell(cell):
             cell.source = strip_hidden(cell.source)

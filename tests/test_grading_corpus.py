@@ -108,6 +108,77 @@ def older_release(folder: Path):
     write(folder, nb)
 
 
+WRONG_AND = "def AND(x1, x2):\n    return 0"
+
+
+def skipped_test_cell(folder: Path):
+    """A wrong AND whose test cell is tagged so that nbclient skips it (an empty test cell scores full)."""
+    nb = good()
+    cell(nb, "and").source = WRONG_AND
+    cell(nb, "test_and").metadata["tags"] = ["skip-execution", "raises-exception"]
+    write(folder, nb)
+
+
+def raw_test_cell(folder: Path):
+    """A wrong AND whose test cell was turned into a raw cell."""
+    nb = good()
+    cell(nb, "and").source = WRONG_AND
+    test = cell(nb, "test_and")
+    test.cell_type = "raw"
+    del test["outputs"], test["execution_count"]
+    write(folder, nb)
+
+
+def edited_points(folder: Path):
+    nb = good()
+    cell(nb, "test_and").metadata["nbgrader"]["points"] = 100
+    nb.metadata["kernelspec"] = {"name": "bash", "display_name": "Bash", "language": "bash"}
+    write(folder, nb)
+
+
+FAKE_SCORE = """
+def AND(x1, x2):
+    import sys
+    sys.displayhook(1)  # an execute_result before the test's error: nbgrader would read it as the score
+    return 0
+"""
+
+SCRIPTS = """
+from IPython.display import HTML, display
+display(HTML("<script>alert('pwned-1')</script><img src=x onerror=alert('pwned-2')>"))
+display({"text/html": "<b onmouseover=alert('pwned-3')>b</b>", "application/javascript": "alert('pwned-4')",
+         "image/svg+xml": "<svg onload=alert('pwned-5')></svg>", "text/plain": "rich"}, raw=True)
+"""
+
+
+def script_in_output(folder: Path):
+    """Scripts in outputs, in a Markdown cell and in a raw cell: none may run in the feedback page."""
+    nb = good()
+    cell(nb, "and").source += "\n" + SCRIPTS
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        "My answer <script>alert('pwned-6')</script> <img src=x onerror=alert('pwned-7')> "
+        "[see](javascript:alert('pwned-8')) $\\href{javascript:alert('pwned-9')}{x}$"))
+    nb.cells.append(nbformat.v4.new_raw_cell("<script>alert('pwned-10')</script>"))
+    write(folder, nb)
+
+
+UPDATE_FLOOD = """
+from IPython.display import display, update_display
+handle = display('start', display_id=True)
+for i in range(5_000):  # 50 MB of updates to one output
+    handle.update('y' * 10_000)
+for i in range(2_000):  # many outputs under one id, then one update rewrites them all
+    display('', display_id='same')
+update_display('z' * 1_000_000, display_id='same')
+"""
+
+EMPTY_FLOOD = """
+for i in range(6_000):
+    display({}, raw=True)
+    print('', end='')
+"""
+
+
 TRAP = """
 import time
 while True:  # catches the grader's interrupt and keeps going
@@ -200,7 +271,8 @@ def batch(tmp_path_factory):
         "sys-exit": append("and", "import sys\nsys.exit('bye')"),
         "fork-bomb": append("or", FORK_BOMB),
         "allocate-50GB": append("and", "big = np.ones(50 * 10**9 // 8)"),
-        "megabytes-of-output": append("perceptron", "for i in range(200_000):\n    print('spam' * 20, i)"),
+        "megabytes-of-output": append("perceptron",  # 12 MB in a few writes: it tests truncation, not speed
+                                      "for i in range(12):\n    print('spam' * 250_000, i, flush=True)"),
         "stderr-noise": append("and", "import sys, warnings\nprint('debugging', file=sys.stderr)\n"
                                       "warnings.warn('noisy answer cell')"),
         "missing-notebook": missing,
@@ -209,6 +281,13 @@ def batch(tmp_path_factory):
         "older-release": older_release,
         "snoop": append("and", snoop(snoop_paths)),
         "socket": append("and", sockets(listener.getsockname()[1])),
+        "skip-execution-tag": skipped_test_cell,
+        "raw-test-cell": raw_test_cell,
+        "edited-points": edited_points,
+        "execute-result-before-error": append("and", FAKE_SCORE),
+        "script-in-output": script_in_output,
+        "display-update-flood": append("and", UPDATE_FLOOD),
+        "empty-output-flood": append("or", EMPTY_FLOOD),
         "symlink-to-source": append("and", "try:\n    print('LINK', open('answers.txt').read()[:80])\n"
                                            "except OSError as e:\n    print('LINK blocked', type(e).__name__)"),
     }
@@ -230,7 +309,7 @@ def output_of(course: Path, student: str, gid: str) -> str:
                    + o.get("evalue", "") for o in cell(nb, gid).outputs)
 
 
-# student -> (score, flagged, issue codes that must be present)
+# student -> (score, flagged (None: either), issue codes that must be present)
 EXPECTED = {
     "good": (7, False, set()),
     "corrupt-json": (0, True, {"corrupt"}),
@@ -253,6 +332,14 @@ EXPECTED = {
     "snoop": (7, False, set()),
     "socket": (7, False, set()),
     "symlink-to-source": (7, True, {"symlinks"}),
+    "skip-execution-tag": (4, True, {"edited-metadata"}),   # the test runs and fails (so does XOR's)
+    "raw-test-cell": (4, True, {"edited-metadata"}),
+    "edited-points": (7, True, {"edited-metadata", "kernelspec"}),
+    "execute-result-before-error": (4, None, set()),  # never a score; the judge runs the test, or else
+                                                      # GuardScores drops the result (score-output)
+    "script-in-output": (7, False, set()),
+    "display-update-flood": (7, False, {"output-truncated"}),
+    "empty-output-flood": (7, False, {"output-truncated"}),
 }
 
 
@@ -270,7 +357,7 @@ def test_case_ends_graded_or_flagged(batch, student):
         return
     score, flagged, must = EXPECTED[student]
     assert float(grades[(student, AID)]["score"]) == score, (student, r["issues"], r.get("cells"))
-    assert r["flagged"] == flagged, (student, r["issues"])
+    assert flagged is None or r["flagged"] == flagged, (student, r["issues"])
     assert must <= codes, (student, codes)
     for issue in r["issues"]:
         assert len(issue["message"]) > 20, issue  # a reason a person can act on
@@ -330,3 +417,61 @@ def test_resource_limits_hold(batch):
     out = output_of(course, "os-exit", "nand")
     assert "kernel stopped" in out and "exit code 3" in out
     assert "not run" in output_of(course, "os-exit", "test_xor")
+
+
+def live_html(path: Path) -> list[str]:
+    """What could run in a page: script bodies, event-handler attributes, javascript: links."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.in_script = tag == "script"
+            if tag in ("iframe", "object", "embed", "base") or (tag == "meta" and "http-equiv" in dict(attrs)):
+                found.append(f"<{tag}>")
+            for name, value in attrs:
+                link = (value or "").strip().lower()
+                if name.startswith("on") or link.startswith(("javascript:", "data:text")):
+                    found.append(f"<{tag} {name}={value}>")
+
+        def handle_data(self, data):
+            if getattr(self, "in_script", False) and "pwned" in data:
+                found.append(f"<script>{data[:60]}")
+
+        def handle_endtag(self, tag):
+            self.in_script = False
+
+    Parser().feed(path.read_text(encoding="utf-8"))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading-corpus")
+def test_feedback_runs_nothing_a_student_wrote(batch):
+    course = batch["course"]
+    page = course / "feedback" / "script-in-output" / AID / f"{AID}.html"
+    text = page.read_text(encoding="utf-8")
+    assert "My answer" in text and "rich" in text  # shown, as text
+    assert live_html(page) == []
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading-corpus")
+def test_output_floods_stay_small(batch):
+    course = batch["course"]
+    for student in ("display-update-flood", "empty-output-flood"):
+        graded = course / "autograded" / student / AID / f"{AID}.ipynb"
+        assert graded.stat().st_size < 3_000_000, (student, graded.stat().st_size)
+        nb = nbformat.read(str(graded), as_version=4)
+        assert max(len(c.get("outputs", [])) for c in nb.cells) <= 1002
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading-corpus")
+def test_restored_metadata_says_what_changed(batch):
+    res = results(batch["course"])
+    message = " ".join(i["message"] for i in res[("edited-points", AID)]["issues"])
+    assert "test_and: points 1 (was 100)" in message
+    message = " ".join(i["message"] for i in res[("skip-execution-tag", AID)]["issues"])
+    assert "tag skip-execution removed" in message

@@ -151,6 +151,21 @@ def test_config_sets_the_late_policy():
     assert feedback.index("course.grader.redact.RedactHiddenLines") < feedback.index("course.feedback.HideHiddenTests")
 
 
+# --- cell limits -------------------------------------------------------------------------------
+def test_after_a_timeout_later_cells_get_the_short_limit():
+    """A student whose code loops is cut once per notebook (one full cell timeout), not once per cell."""
+    import time
+    from course.grader.execute import GuardedExecute
+    ex = GuardedExecute(timeout=60, timeout_after_timeout=10, notebook_timeout=300)
+    ex._t0, ex._events = time.monotonic(), []
+    cell = nbformat.v4.new_code_cell("XOR(0, 1)")
+    assert ex._get_timeout(cell) == 60
+    ex._event("cell-timeout", "test_xor ran past its 60 s limit and was interrupted", "test_xor")
+    assert ex._get_timeout(cell) == 10
+    ex._t0 -= 295  # and the notebook's own budget still caps it
+    assert ex._get_timeout(cell) <= 5
+
+
 # --- sandbox -----------------------------------------------------------------------------------
 def test_sandbox_command_shows_only_what_it_should(tmp_path):
     box = sandbox.default_sandbox()
@@ -225,6 +240,47 @@ def test_sandbox_kernel_starts_without_the_idle_wait_and_runs_code(tmp_path):
     asyncio.run(session())
 
 
+def test_sandbox_client_leaves_no_stale_kernel_info_reply():
+    """A kernel too slow for the first kernel_info: its late reply must not be left on the shell channel."""
+    import asyncio
+    from queue import Empty
+
+    class Channel:
+        def __init__(self):
+            self.queue = []
+
+        async def get_msg(self, timeout=None):
+            if not self.queue:
+                raise Empty
+            return self.queue.pop(0)
+
+    class SlowKernel(sandbox.SandboxKernelClient):
+        shell_channel = iopub_channel = None  # plain attributes instead of the ZMQ channels
+
+        def kernel_info(self):
+            self.requests.append(f"kernel_info_{len(self.requests)}")
+            if len(self.requests) >= 2:  # busy at first: both replies come once it is asked again
+                for parent in self.requests[len(self.shell_replied):]:
+                    self.shell_channel.queue.append({"msg_type": "kernel_info_reply", "content": {},
+                                                     "parent_header": {"msg_id": parent}})
+                    self.shell_replied.append(parent)
+                    self.iopub_channel.queue.append({"msg_type": "status"})
+            return self.requests[-1]
+
+        async def _async_is_alive(self):
+            return True
+
+        def _handle_kernel_info_reply(self, msg):
+            self.ready_on = msg["parent_header"]["msg_id"]
+
+    kc = SlowKernel()
+    kc.shell_channel, kc.iopub_channel = Channel(), Channel()
+    kc.requests, kc.shell_replied = [], []
+    asyncio.run(kc.wait_for_ready(timeout=30))
+    assert kc.requests == ["kernel_info_0", "kernel_info_1"] and kc.ready_on == "kernel_info_1"
+    assert kc.shell_channel.queue == [], "a stale reply would be the next reader's 'reply'"
+
+
 def test_no_bubblewrap_fails_closed(tmp_path, monkeypatch, capsys):
     from course.grader import grade_class
     course = make_course(tmp_path / "course", [AID])
@@ -296,3 +352,173 @@ def test_zip_import_then_grade_without_sandbox_warns(tmp_path, capsys):
     assert "imported 1 submissions" in captured.out
     grades = (course / "grades.csv").read_text()
     assert f"{AID},2026-04-24 14:59:00,,lovelaceada,,,,7.0,0.0,7.0,7.0" in grades
+
+
+# --- what a dishonest submission must not get away with (issue 10) ------------------------------
+def _cell(nb, gid):
+    return next(c for c in nb.cells if precheck.nbmeta(c).get("grade_id") == gid)
+
+
+def test_release_cell_types_metadata_tags_and_kernel_are_put_back():
+    nb = nbformat.read(str(GOOD), as_version=4)
+    _cell(nb, "test_and").metadata["tags"] = ["skip-execution", "raises-exception"]
+    _cell(nb, "test_or").metadata["nbgrader"]["points"] = 100
+    _cell(nb, "test_nand").metadata["nbgrader"]["grade"] = False
+    raw = _cell(nb, "test_xor")
+    raw.cell_type = "raw"
+    del raw["outputs"], raw["execution_count"]
+    nb.metadata["kernelspec"] = {"name": "evil", "display_name": "x", "language": "python"}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    issues = precheck.repair(nb, precheck.release_cells(RELEASE / f"{AID}.ipynb"), AID)
+    issues += precheck.restore_notebook_metadata(nb, RELEASE / f"{AID}.ipynb", AID)
+    message = next(i.message for i in issues if i.code == "edited-metadata")
+    for part in ("test_and: tag raises-exception removed; tag skip-execution removed",
+                 "test_or: points 1 (was 100)", "test_nand: grade True (was False)",
+                 "test_xor: cell type code (was raw)"):
+        assert part in message
+    release = nbformat.read(str(RELEASE / f"{AID}.ipynb"), as_version=4)
+    for gid in ("test_and", "test_or", "test_nand", "test_xor"):
+        assert _cell(nb, gid).metadata == _cell(release, gid).metadata
+        assert _cell(nb, gid).cell_type == "code"
+    assert nb.metadata["kernelspec"] == release.metadata["kernelspec"] and "widgets" not in nb.metadata
+    assert {i.code for i in issues} == {"edited-metadata", "kernelspec"}
+    nbformat.validate(nb)
+
+
+def _test_cell(outputs, count=1, points=2):
+    cell = nbformat.v4.new_code_cell("check()", execution_count=count)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": points,
+                                 "grade_id": "test_x", "schema_version": 3}
+    cell.outputs = [nbformat.from_dict(o) for o in outputs]
+    return cell
+
+
+def _result(value):
+    return {"output_type": "execute_result", "execution_count": 1, "metadata": {},
+            "data": {"text/plain": value}}
+
+
+ERROR = {"output_type": "error", "ename": "CheckFailure", "evalue": "AND(1, 1) returned 0", "traceback": []}
+STDERR = {"output_type": "stream", "name": "stderr", "text": "oops\n"}
+
+
+@pytest.mark.parametrize("outputs, count, score, kinds", [
+    ([_result("2"), ERROR], 1, 0, {"score-output"}),              # a result before the error
+    ([_result("2"), STDERR], 1, 0, {"score-output"}),
+    ([_result("2"), _result("0.5")], 1, 0.5, {"score-output"}),    # the cell's own value is the last
+    ([_result("1.5")], 1, 1.5, set()),                              # partial credit, as nbgrader does
+    ([_result("99")], 1, 0, {"score-output"}),                      # nbgrader would raise
+    ([], None, 0, {"test-not-run"}),                                # skipped: nbgrader gives full marks
+    ([], 3, 2, set()),                                              # ran, passed, printed nothing
+])
+def test_test_cell_scores_what_its_run_deserves(outputs, count, score, kinds):
+    from nbgrader.utils import determine_grade
+
+    from course.grader.scoring import normalise
+    cell = _test_cell(outputs, count)
+    assert {kind for kind, _ in normalise(cell)} == kinds
+    assert determine_grade(cell)[0] == score
+
+
+def _guarded(**limits):
+    from course.grader.execute import GuardedExecute
+    ex = GuardedExecute(**limits)
+    ex.nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x"), nbformat.v4.new_code_cell("y")])
+    ex.reset_execution_trackers()
+    ex.clear_before_next_output, ex._events, ex._cell_truncated = False, [], set()
+    ex._nb_bytes = ex._cell_bytes = 0
+    return ex
+
+
+def _msg(kind, **content):
+    return {"msg_type": kind, "header": {"msg_type": kind}, "parent_header": {"msg_id": "p"},
+            "content": content}
+
+
+def test_output_count_is_capped_but_what_scores_is_kept():
+    ex = _guarded(max_outputs=5, max_notebook_outputs=8)
+    cell = ex.nb.cells[0]
+    for _ in range(100):
+        ex.process_message(_msg("display_data", data={}, metadata={}), cell, 0)
+    ex.process_message(_msg("error", ename="E", evalue="x" * 100_000, traceback=["t"] * 1000), cell, 0)
+    ex.process_message(_msg("error", ename="E2", evalue="x", traceback=[]), cell, 0)
+    for value in ("5", "1", "0.3"):
+        ex.process_message(_msg("execute_result", data={"text/plain": value}, metadata={}, execution_count=1),
+                           cell, 0)
+    kinds = [o.output_type for o in cell.outputs]
+    assert kinds == ["display_data"] * 6 + ["error", "execute_result", "execute_result"]
+    assert "truncated by the grader" in cell.outputs[5].data["text/plain"]
+    assert len(nbformat.writes(ex.nb)) < 10_000
+    assert [o.data["text/plain"] for o in cell.outputs[-2:]] == ["5", "0.3"]  # the first and the latest
+
+
+def test_display_updates_are_budgeted():
+    ex = _guarded()  # 1 MB per cell, 5 MB per notebook
+    cell = ex.nb.cells[0]
+    for _ in range(2000):  # one id shown many times: an update rewrites each of them
+        ex.process_message(_msg("display_data", data={"text/plain": ""}, metadata={},
+                                transient={"display_id": "d"}), cell, 0)
+    for _ in range(10_000):
+        ex.process_message(_msg("update_display_data", data={"text/plain": "y" * 10_000}, metadata={},
+                                transient={"display_id": "d"}), cell, 0)
+    assert len(nbformat.writes(ex.nb)) < 6_000_000
+    assert any("display update" in e["message"] for e in ex._events)
+
+
+def test_feedback_page_runs_nothing_a_student_wrote():
+    from course.grader import html_safety
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
+    code = nbformat.v4.new_code_cell("x", execution_count=1)
+    code.outputs = [nbformat.from_dict(o) for o in [
+        {"output_type": "display_data", "metadata": {"image/png": {"width": "1 onerror=alert(1)"}},
+         "data": {"text/html": "<script>alert(1)</script>", "application/javascript": "alert(2)",
+                  "image/svg+xml": "<svg onload=alert(3)>", "image/png": "iVBORw0KGgo=\" onerror=\"x"}},
+        {"output_type": "stream", "name": "<script>", "text": "hi"}]]
+    code.execution_count = "<script>alert(4)</script>"
+    nb.cells = [code, nbformat.v4.new_markdown_cell(
+        "# Answer\n<img src=x onerror=alert(5)><iframe src=http://x></iframe> [a](javascript:alert(6)) "
+        "<a href='data:text/html,x'>d</a> $\\href{javascript:alert(7)}{x}$ `a < b`")]
+    resources = {}
+    html_safety.neutralise(nb, resources)
+    out, stream = code.outputs
+    assert out.data == {"text/plain": "<script>alert(1)</script>"} and out.metadata == {}
+    assert stream.name == "stdout" and code.execution_count is None
+    md = nb.cells[1].source
+    for bad in ("onerror", "<iframe", "=\"javascript:", "data:text", "\\href", "<script"):
+        assert bad not in md, bad
+    assert "<h1" in md and "Answer" in md and "a &lt; b" in md
+    assert "widgets" not in nb.metadata and resources["raw_mimetypes"] == html_safety.NO_RAW_CELLS
+
+
+def test_kernel_log_is_never_read_through_a_link(tmp_path):
+    import os
+
+    from course.grader.worker import read_tail
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET host file\n")
+    runtime = tmp_path / "rt"
+    runtime.mkdir()
+    (runtime / "kernel.log").symlink_to(secret)  # what a sandboxed kernel could plant
+    assert read_tail(runtime / "kernel.log") == ""
+    (runtime / "kernel.log").unlink()
+    os.mkfifo(runtime / "kernel.log")  # a FIFO must not hang the grader
+    assert read_tail(runtime / "kernel.log") == ""
+    (runtime / "kernel.log").unlink()
+    (runtime / "kernel.log").write_text("x" * 10_000 + "\nlast line\n")
+    assert read_tail(runtime / "kernel.log", 100).endswith("last line\n")
+    assert len(read_tail(runtime / "kernel.log", 100)) == 100
+
+
+def test_feedback_that_takes_too_long_becomes_a_plain_page(tmp_path, monkeypatch):
+    import time
+
+    from course.grader import worker
+    monkeypatch.setattr(worker, "_warm_feedback", lambda config: None)
+    monkeypatch.setattr(worker, "_run_converter", lambda name, config: time.sleep(30) or [])
+    folder = tmp_path / "feedback"
+    t = time.monotonic()
+    issues = worker._feedback(None, folder, [AID], timeout=1)
+    assert time.monotonic() - t < 5
+    assert [i.code for i in issues] == ["no-feedback"] and "timed out" in issues[0].message
+    assert "could not be made" in (folder / f"{AID}.html").read_text()
+    assert worker.run_forked(lambda: {"ok": [1]}, 5) == {"ok": [1]}

@@ -8,7 +8,8 @@ submission is compared with the student version in ``release/`` and
 * graded as it is when nothing is wrong;
 * repaired where the repair is unambiguous (metadata put back on cells whose source
   still matches the release, deleted locked/test cells put back, unknown ids and
-  broken metadata removed, a renamed notebook graded under its real name), with an
+  broken metadata removed, the release's cell types, nbgrader metadata and tags put
+  back, the release's kernel, a renamed notebook graded under its real name), with an
   issue that says so;
 * or not graded (corrupt, missing) with an issue that says why.
 
@@ -257,14 +258,77 @@ def repair(nb: nbformat.NotebookNode, release: list[ReleaseCell], name: str) -> 
         issues.append(Issue(WARNING, "missing-answers", f"answer cells missing: {', '.join(missing_answers)} "
                             "(their tests run against whatever the notebook defines)", name))
 
-    # 5. locked cells whose source was edited: nbgrader restores them; say so
-    edited = [nbmeta(c)["grade_id"] for c in nb.cells
-              if nbmeta(c).get("grade_id") in by_id and by_id[nbmeta(c)["grade_id"]].locked
-              and c.source.strip() != by_id[nbmeta(c)["grade_id"]].source.strip()]
+    # 5. every cell the release has gets back its type and nbgrader metadata; locked and test
+    #    cells also their tags (skip-execution would skip a test) and source
+    edited, changed = [], []
+    for c in nb.cells:
+        rc = by_id.get(nbmeta(c).get("grade_id"))
+        if rc is None:
+            continue
+        if rc.locked and c.source.strip() != rc.source.strip():
+            edited.append(rc.grade_id)
+        what = restore_cell(c, rc)
+        if what:
+            changed.append(f"{rc.grade_id}: {'; '.join(what)}")
     if edited:
         issues.append(Issue(WARNING, "edited-locked", f"locked or test cells were edited: "
                             f"{', '.join(sorted(set(edited)))} (graded with the originals)", name))
+    if changed:
+        issues.append(Issue(WARNING, "edited-metadata", "cell types, nbgrader metadata or tags were "
+                            f"changed and were put back: {', '.join(changed)}", name))
     return issues
+
+
+def _show(value) -> str:
+    return "missing" if value is None else str(value)
+
+
+def _set_type(cell, cell_type: str) -> None:
+    cell.cell_type = cell_type
+    if cell_type == "code":
+        cell.setdefault("outputs", [])
+        cell.setdefault("execution_count", None)
+        cell.pop("attachments", None)
+    else:
+        cell.pop("outputs", None)
+        cell.pop("execution_count", None)
+
+
+def restore_cell(cell, rc: ReleaseCell) -> list[str]:
+    """Give *cell* the release's cell type and nbgrader metadata (and, for locked and test
+    cells, all its metadata and its source); return what differed, for a person to read."""
+    what = []
+    if cell.cell_type != rc.cell_type:
+        what.append(f"cell type {rc.cell_type} (was {cell.cell_type})")
+        _set_type(cell, rc.cell_type)
+    old, new = nbmeta(cell), rc.metadata.get("nbgrader", {})
+    what += [f"{key} {_show(new.get(key))} (was {_show(old.get(key))})" for key in sorted(set(old) | set(new))
+             if key != "checksum" and old.get(key) != new.get(key)]
+    if not rc.locked:  # an answer cell: the student's own tags and metadata stay
+        cell.metadata["nbgrader"] = copy.deepcopy(new)
+        return what
+    old_tags, new_tags = set(cell.metadata.get("tags") or []), set(rc.metadata.get("tags") or [])
+    what += [f"tag {t} removed" for t in sorted(old_tags - new_tags)]
+    what += [f"tag {t} put back" for t in sorted(new_tags - old_tags)]
+    cell["metadata"] = nbformat.from_dict(copy.deepcopy(rc.metadata))
+    cell.source = rc.source
+    return what
+
+
+def restore_notebook_metadata(nb: nbformat.NotebookNode, release_path: Path, name: str) -> list[Issue]:
+    """The release's kernel, whatever the notebook asks for; widget state (which the feedback
+    page would load scripts for) is dropped."""
+    nb.metadata.pop("widgets", None)
+    wanted = nbformat.read(str(release_path), as_version=4).metadata.get("kernelspec")
+    asked = nb.metadata.get("kernelspec")
+    if not wanted or asked == wanted:
+        return []
+    nb.metadata["kernelspec"] = copy.deepcopy(wanted)
+    if (asked or {}).get("name") == wanted.get("name"):
+        return []
+    asked_name = _show((asked or {}).get("name"))
+    return [Issue(INFO, "kernelspec", f"the notebook asked for the kernel {asked_name!r}; it ran with the "
+                  f"course's {wanted.get('name')!r}", name)]
 
 
 def inspect_submission(submission: Path, release_dir: Path, dest: Path,
@@ -295,6 +359,7 @@ def inspect_submission(submission: Path, release_dir: Path, dest: Path,
         if nb is None:
             continue
         issues += repair(nb, release_cells(release_dir / f"{name}.ipynb"), name)
+        issues += restore_notebook_metadata(nb, release_dir / f"{name}.ipynb", name)
         nbformat.write(nb, str(dest / f"{name}.ipynb"))
         gradable.append(name)
     issues += extra_files(submission, list(found.values()), set(source_files))

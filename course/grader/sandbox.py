@@ -75,6 +75,7 @@ class Sandbox:
     aliases: dict[str, str] = field(default_factory=dict)  # path inside -> real path (a symlinked venv)
     limits: Limits = field(default_factory=Limits)
     matplotlib_cache: str | None = None        # a folder holding fontlist-*.json
+    hidden: dict[str, str] = field(default_factory=dict)  # host path -> file shown in its place
 
     def command(self, argv: list[str], *, workdir: str, runtime_dir: str, name: str,
                 uid: int | None = None) -> list[str]:
@@ -111,10 +112,15 @@ class Sandbox:
         if self.matplotlib_cache:
             for font_list in Path(self.matplotlib_cache).glob("fontlist-*.json"):
                 args += ["--ro-bind", str(font_list), f"{mpl}/{font_list.name}"]
+        for path, stub in self.hidden.items():  # e.g. course/functions.py while 02 is graded
+            args += ["--ro-bind", stub, path]
+        for cache in sorted({str(Path(p).parent / "__pycache__") for p in self.hidden}):
+            args += ["--tmpfs", cache]  # no compiled copy of a hidden module either
         args += ["--bind", workdir, inside, "--bind", runtime_dir, runtime_dir, "--chdir", inside]
         env = {"HOME": HOME, "TMPDIR": "/tmp", "MPLCONFIGDIR": mpl,
                "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
                "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+               "PYTHONSAFEPATH": "1",  # a numpy.py handed in never shadows numpy
                "PYDEVD_DISABLE_FILE_VALIDATION": "1",
                **{k: os.environ[k] for k in _PASS_ENV if k in os.environ}, **self.env}
         args.append("--clearenv")
@@ -225,21 +231,28 @@ class SandboxKernelClient(AsyncKernelClient):
     no message: 0.2 s of idle CPU per kernel, i.e. per submission.  Here the start-up
     messages already queued are dropped without waiting; one that comes later is
     ignored by nbclient anyway (it reads only replies to its own requests).
+
+    ``kernel_info`` is asked again when no reply comes within 1 s (a slow start, a busy
+    machine), so replies to earlier requests may come later.  Only the reply to the last
+    request counts; the kernel answers in order, so by then every earlier reply has been
+    read and dropped, and the shell channel holds nothing stale for the next reader.
     """
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        awaited = None
         while True:
-            self.kernel_info()
+            if awaited is None:
+                awaited = self.kernel_info()
             try:
                 reply = await self.shell_channel.get_msg(timeout=1)
             except Empty:
-                reply = None
-            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                reply, awaited = None, None  # ask again
+            if reply is not None and reply["parent_header"].get("msg_id") == awaited:
                 try:  # IOPub is connected once the reply's status message arrives on it
                     await self.iopub_channel.get_msg(timeout=0.2)
                 except Empty:
-                    pass
+                    awaited = None  # not yet: ask again
                 else:
                     self._handle_kernel_info_reply(reply)
                     break
@@ -247,6 +260,11 @@ class SandboxKernelClient(AsyncKernelClient):
                 raise RuntimeError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+        while True:  # and, should one come out of order, no earlier reply is left either
+            try:
+                await self.shell_channel.get_msg(timeout=0)  # nothing but kernel_info was sent
+            except Empty:
+                break
         while True:
             try:
                 await self.iopub_channel.get_msg(timeout=0)
@@ -290,7 +308,10 @@ class SandboxKernelManager(AsyncKernelManager):
         wrapped = box.command(kernel_cmd, workdir=str(workdir), runtime_dir=self.runtime_dir,
                               name=self.workdir_name, uid=uid)
         # The kernel's own stdout/stderr (banners, bwrap errors) go to a log, not the grader's terminal.
-        with open(os.path.join(self.runtime_dir, "kernel.log"), "ab") as log:
+        # never through a link the sandbox could have planted there
+        fd = os.open(os.path.join(self.runtime_dir, "kernel.log"),
+                     os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(fd, "ab") as log:
             kw.update(stdout=log, stderr=log)
             await super()._async_launch_kernel(wrapped, **kw)
 

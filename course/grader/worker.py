@@ -7,7 +7,8 @@ an unprivileged uid for its kernels.  For every submission it
    assignment's non-notebook files, and the submission as :mod:`.precheck` repaired it;
 2. runs nbgrader's own ``Autograde`` converter there (in this process), with
    :class:`~.execute.GuardedExecute` in place of ``Execute`` and kernels in the sandbox;
-3. runs nbgrader's ``GenerateFeedback`` (the course config hides hidden tests);
+3. runs nbgrader's ``GenerateFeedback`` (the course config hides hidden tests) in a
+   forked child, stopped after ``FEEDBACK_TIMEOUT_S``;
 4. reads the scores back from the slot's gradebook and copies the autograded
    notebook and the feedback into the course.
 
@@ -21,7 +22,10 @@ import json
 import logging
 import os
 import random
+import select
 import shutil
+import signal
+import stat
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -70,9 +74,11 @@ class Result:
         return any(i["level"] in (ERROR, WARNING) for i in self.issues)
 
 
+FEEDBACK_TIMEOUT_S = 60  # rendering one notebook's feedback takes well under a second
 _slot: tuple[int, Path] | None = None
 _Feedback = None
 _config_cache: dict = {}
+_policy_cache: dict = {}
 
 
 def init_worker(slots, scratch: str) -> None:
@@ -173,10 +179,12 @@ def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) ->
         gradable = []
         issues.append(Issue(ERROR, "unreadable", f"the submission could not be read: {exc}"))
     result.timestamp = _timestamp(submitted)
+    issues += _screen([submitted / f"{name}.ipynb" for name in gradable], tuple(assignment_policy(settings.root, aid).get("hidden_modules", ())))
     result.timings["precheck_s"] = round(time.monotonic() - t0, 3)
 
     report_file = base / "execute.json"
     report_file.unlink(missing_ok=True)
+    _scoring_file(report_file).unlink(missing_ok=True)
     if gradable:
         _copy_tree(Path(job.submission), work)
         for path in extras:  # the instructor's files win, as nbgrader does
@@ -199,15 +207,14 @@ def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) ->
                                 + (" | ".join(dict.fromkeys(log[:2])) or "no notebook was produced")))
         else:
             t2 = time.monotonic()
-            feedback_log = _run_converter("GenerateFeedback", config)
+            issues += _feedback(config, course / "feedback" / student / aid,
+                                sorted(p.stem for p in autograded.glob("*.ipynb")))
             result.timings["feedback_s"] = round(time.monotonic() - t2, 3)
-            if not any((course / "feedback" / student / aid).glob("*.html")):
-                issues.append(Issue(WARNING, "no-feedback", "feedback could not be generated: "
-                                    + " | ".join(feedback_log[-2:])))
         issues += _execution_issues(report_file, result)
-        kernel_log = runtime / "kernel.log"
-        if any(i.code == "not-graded" for i in issues) and kernel_log.is_file():
-            tail = kernel_log.read_text(errors="replace").strip().splitlines()[-3:]
+        issues += _scoring_issues(_scoring_file(report_file))
+        if any(i.code == "not-graded" for i in issues):
+            # the sandbox can write there: never through a link, never more than the end
+            tail = read_tail(runtime / "kernel.log").strip().splitlines()[-3:]
             if tail:
                 issues.append(Issue(INFO, "kernel-log", "kernel log: " + " | ".join(tail)))
     _read_scores(course, job, result)
@@ -239,6 +246,7 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
                                         LimitOutput, SaveAutoGrades)
 
     from .execute import GuardedExecute
+    from .scoring import GuardScores
 
     c = _base_config(settings.config_file)
     c.CourseDirectory.root = str(course)
@@ -247,8 +255,9 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
     c.CourseDirectory.student_id = job.student
     c.Autograde.create_student = True
     c.Autograde.autograde_preprocessors = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, SaveAutoGrades, AssignLatePenalties,
+                                           LimitOutput, GuardScores, SaveAutoGrades, AssignLatePenalties,
                                            CheckCellMetadata]
+    c.GuardScores.report_file = str(_scoring_file(report_file))
     if settings.cell_timeout:
         c.Execute.timeout = settings.cell_timeout
     c.GuardedExecute.notebook_timeout = settings.notebook_timeout
@@ -261,7 +270,68 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
         c.SandboxKernelManager.runtime_dir = str(runtime)
         c.SandboxKernelManager.workdir_name = job.assignment
         c.SandboxKernelManager.sandbox_uid = uid
+    policy = assignment_policy(settings.root, job.assignment)
+    if settings.sandbox is not None and policy.get("hidden_modules"):
+        c.SandboxKernelManager.sandbox = {**c.SandboxKernelManager.sandbox,
+                                          "hidden": hidden_modules(runtime.parent, policy["hidden_modules"])}
+    if policy.get("judge"):
+        judge_dir = _reset(runtime.parent / "judge")
+        c.GuardedExecute.judge = True
+        c.GuardedExecute.judge_dir = str(judge_dir)
+        c.GuardedExecute.judge_workdir_name = job.assignment
+        c.GuardedExecute.judge_uid = random.SystemRandom().randrange(1_000_000, 2_000_000_000)
+        if settings.sandbox is not None:
+            c.GuardedExecute.judge_sandbox = settings.sandbox
+            # the kernel reaches the judge's socket, read-only
+            kernel_box = c.SandboxKernelManager.sandbox
+            c.SandboxKernelManager.sandbox = {**kernel_box, "read_only": [*kernel_box["read_only"], str(judge_dir)]}
     return c
+
+
+def _screen(notebooks, hidden: tuple[str, ...]) -> list[Issue]:
+    """The static screen of what the student wrote (flags for review, never a score)."""
+    import nbformat
+
+    from .screen import screen_notebook
+    issues = []
+    for path in notebooks:
+        try:
+            found = screen_notebook(nbformat.read(str(path), as_version=4), hidden)
+        except Exception:  # noqa: BLE001 - precheck has read it already; a screen never loses a batch
+            continue
+        if found:
+            issues.append(Issue(WARNING, "tampering", "code that could interfere with grading: "
+                                + "; ".join(found[:12]) + (" ..." if len(found) > 12 else ""),
+                                Path(path).stem))
+    return issues
+
+
+def hidden_modules(slot: Path, names: list[str]) -> dict[str, str]:
+    """``course.<name>`` modules that hold an assignment's answers -> a stub that says so on import."""
+    import course
+    package = Path(course.__file__).resolve().parent
+    (package / "__pycache__").mkdir(exist_ok=True)  # masked with a tmpfs: it must exist
+    hidden = {}
+    for name in names:
+        stub = slot / f"hidden-{name}.py"
+        stub.write_text(f"raise ImportError('course.{name} is not available while this notebook is graded: "
+                        "it holds answers to its exercises')\n")
+        os.chmod(stub, 0o644)
+        hidden[str(package / f"{name}.py")] = str(stub)
+    return hidden
+
+
+def assignment_policy(root: str, assignment: str) -> dict:
+    """The source notebook's ``metadata.dlcourse`` (e.g. ``judge: true``): the instructor's, never the
+    submission's."""
+    path = Path(root) / "source" / assignment / f"{assignment}.ipynb"
+    key = (str(path), path.stat().st_mtime_ns if path.is_file() else 0)
+    if key not in _policy_cache:
+        try:
+            _policy_cache[key] = json.loads(path.read_text()).get("metadata", {}).get("dlcourse", {})
+        except (OSError, ValueError):
+            _policy_cache[key] = {}
+    return _policy_cache[key]
 
 
 def _run_converter(name: str, config) -> list[str]:
@@ -289,6 +359,75 @@ def _run_converter(name: str, config) -> list[str]:
     return [line[:300] for line in capture.errors or capture.lines]
 
 
+def _feedback(config, folder: Path, names: list[str], timeout: float = FEEDBACK_TIMEOUT_S) -> list[Issue]:
+    """nbgrader's GenerateFeedback, in a forked copy of this process that is killed after *timeout*
+    seconds (a pathological notebook must not stall the worker); a plain page when it fails."""
+    _warm_feedback(config)
+    try:
+        log = run_forked(lambda: _run_converter("GenerateFeedback", config), timeout)
+    except (TimeoutError, RuntimeError) as exc:
+        why = f"feedback could not be generated: {exc}"
+    else:
+        if any(folder.glob("*.html")):
+            return []
+        why = "feedback could not be generated: " + " | ".join(log[-2:])
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for name in names:
+        (folder / f"{name}.html").write_text(
+            f"<!DOCTYPE html><meta charset='utf-8'><title>{html.escape(name)}: no feedback</title>"
+            f"<h1>{html.escape(name)}</h1><p>Your notebook was graded, but its feedback page could not "
+            "be made. Your instructor has been told and can show you the graded notebook.</p>",
+            encoding="utf-8")
+    return [Issue(WARNING, "no-feedback", why[:600] + "; a plain page was written instead")]
+
+
+def run_forked(fn, timeout: float):
+    """``fn()`` in a forked child, whose JSON result comes back through a pipe; the child is
+    killed after *timeout* seconds (TimeoutError); RuntimeError when it fails."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the caller
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(json.dumps(fn()).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    deadline, chunks, status = time.monotonic() + timeout, [], None
+    try:
+        with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([pipe], [], [], left)[0]:
+                    raise TimeoutError(f"it timed out after {timeout:g} s")
+                chunk = pipe.read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        if status is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    if status != 0 or not chunks:
+        raise RuntimeError(f"its process failed (wait status {status})")
+    return json.loads(b"".join(chunks))
+
+
+def _warm_feedback(config) -> None:
+    """Compile the feedback exporter here, once, so that forked children inherit it."""
+    global _Feedback
+    if _Feedback is None:
+        _Feedback = _feedback_class()
+    from nbgrader.coursedir import CourseDirectory
+    _Feedback(coursedir=CourseDirectory(config=config), config=config).cached_exporter()
+
+
 def _feedback_class():
     from nbconvert.writers import FilesWriter
     from nbgrader.converters import GenerateFeedback
@@ -301,16 +440,19 @@ def _feedback_class():
         """
         _exporters: dict = {}
 
-        def start(self) -> None:
-            self.init_notebooks()
-            self.writer = FilesWriter(parent=self, config=self.config)
+        def cached_exporter(self):
             key = (self.exporter_class, tuple(map(str, self.preprocessors)))
             if key not in self._exporters:
                 exporter = self.exporter_class(parent=self, config=self.config)
                 for pp in self.preprocessors:
                     exporter.register_preprocessor(pp)
                 self._exporters[key] = exporter
-            self.exporter = self._exporters[key]
+            return self._exporters[key]
+
+        def start(self) -> None:
+            self.init_notebooks()
+            self.writer = FilesWriter(parent=self, config=self.config)
+            self.exporter = self.cached_exporter()
             cwd = os.getcwd()
             os.chdir(self.coursedir.root)
             try:
@@ -332,13 +474,47 @@ def _execution_issues(report_file: Path, result: Result) -> list[Issue]:
         cells = report["cells"]
         result.timings["first_cell_s"] = result.timings.get("first_cell_s", 0) + (cells[0]["seconds"] if cells else 0)
         result.cells += [{**c, "notebook": name} for c in cells]
-        by_kind: dict[str, list[str]] = {}
-        for event in report["events"]:
-            by_kind.setdefault(event["kind"], []).append(event["message"])
-        for kind, messages in by_kind.items():  # one issue per kind, e.g. two cells that timed out
-            level = INFO if kind in ("output-truncated", "kernel-retry") else WARNING
-            issues.append(Issue(level, kind, "; ".join(dict.fromkeys(messages)), name))
+        issues += _event_issues(report["events"], name)
     return issues
+
+
+def _event_issues(events: list[dict], name: str) -> list[Issue]:
+    """One issue per kind of event, e.g. two cells that timed out."""
+    by_kind: dict[str, list[str]] = {}
+    for event in events:
+        by_kind.setdefault(event["kind"], []).append(event["message"])
+    return [Issue(INFO if kind in ("output-truncated", "kernel-retry") else WARNING, kind,
+                  "; ".join(dict.fromkeys(messages)), name) for kind, messages in by_kind.items()]
+
+
+def _scoring_file(report_file: Path) -> Path:
+    return report_file.with_name("scoring.json")
+
+
+def _scoring_issues(path: Path) -> list[Issue]:
+    """What :class:`~.scoring.GuardScores` changed before nbgrader scored the test cells."""
+    if not path.is_file():
+        return []
+    events = json.loads(path.read_text())
+    return [issue for name in dict.fromkeys(e["notebook"] for e in events)
+            for issue in _event_issues([e for e in events if e["notebook"] == name], name)]
+
+
+def read_tail(path: Path, limit: int = 4096) -> str:
+    """The last *limit* bytes of a file that untrusted code could have replaced: a link, a FIFO,
+    a device or a folder there reads as nothing."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return ""
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return ""
+        os.lseek(fd, max(0, info.st_size - limit), os.SEEK_SET)
+        return os.read(fd, limit).decode(errors="replace")
+    finally:
+        os.close(fd)
 
 
 def _read_scores(course: Path, job: Job, result: Result) -> None:
