@@ -56,6 +56,9 @@ def describe(value: Any, limit: int = _MAX_REPR, detail: bool = True) -> str:
         with np.printoptions(precision=6, threshold=20, edgeitems=3, linewidth=100):
             body = repr(value)
         text = body if not detail else f"{body}  ({kind}, shape {tuple(value.shape)}, dtype {value.dtype})"
+    elif _is_proxy(value) and not value._name:  # an object in the student's kernel (the judge grades)
+        kind = next(iter(value._mro), "object").rsplit(".", 1)[-1]
+        text = f"{value!r} (a {kind} object, not a plain number, array or tensor)" if detail else repr(value)
     elif callable(value) and hasattr(value, "__name__"):
         text = value.__name__
     else:
@@ -88,6 +91,8 @@ def quietly():
 
 
 def _snapshot(value: Any) -> Any:
+    if _is_proxy(value):  # an object in the student's kernel: not copied, not compared
+        return None
     try:
         if hasattr(value, "detach") and hasattr(value, "clone"):  # torch tensor
             return value.detach().clone()

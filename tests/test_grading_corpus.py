@@ -165,15 +165,15 @@ def script_in_output(folder: Path):
 UPDATE_FLOOD = """
 from IPython.display import display, update_display
 handle = display('start', display_id=True)
-for i in range(5_000):  # 50 MB of updates to one output
+for i in range(600):  # 6 MB of updates to one output: past every byte budget
     handle.update('y' * 10_000)
-for i in range(2_000):  # many outputs under one id, then one update rewrites them all
+for i in range(1_200):  # more outputs than a cell keeps, under one id; one update rewrites them all
     display('', display_id='same')
 update_display('z' * 1_000_000, display_id='same')
 """
 
 EMPTY_FLOOD = """
-for i in range(6_000):
+for i in range(1_500):  # more outputs than a cell keeps (sized by count, not by time)
     display({}, raw=True)
     print('', end='')
 """

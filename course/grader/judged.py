@@ -115,6 +115,9 @@ class JudgedCells(Configurable):
         cell.execution_count = index + 1
         if result.get("probe"):
             self._event("tampering", f"{gid}: " + "; ".join(map(str, result["probe"][:10])), gid)
+        if result.get("status") == "no-kernel":
+            self._event("no-answer", f"{gid}: the kernel did not answer the grader's judge (a broken or "
+                        "hijacked kernel); the test scored 0", gid)
         if not self._await_reply(msg_id, self.judge_reply_s):
             self._free_kernel(gid)
         status = str(result.get("status", "error"))
@@ -124,6 +127,9 @@ class JudgedCells(Configurable):
 
     def _free_kernel(self, gid: str) -> None:
         """The kernel is still busy with the judge's last request: interrupt it, or stop it."""
+        if not run_sync(self.km.is_alive)():
+            self._stop("kernel-died", self._death_reason(), gid)
+            return
         try:
             run_sync(self.km.interrupt_kernel)()
         except Exception:  # noqa: BLE001

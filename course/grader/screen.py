@@ -28,10 +28,15 @@ _NAMES = {
     "f_locals": "reads or writes a frame's locals", "f_globals": "reads a frame's globals",
     "f_back": "walks the call stack", "get_referrers": "walks the garbage collector",
     "__builtins__": "changes builtins", "error_in_exec": "touches a cell's error",
+    "__dict__": "reaches into an object's __dict__", "import_module": "imports a module by name",
 }
+#: builtins called by name (``model.eval()`` is fine, ``eval(text)`` is not)
+_CALLS = {"exec": "runs code built at run time", "eval": "runs code built at run time",
+          "__import__": "imports a module by name", "compile": "compiles code at run time"}
 _PATCHED_MODULES = {"np", "numpy", "torch", "math", "course", "check", "builtins", "sys", "nn", "F"}
+_SETTINGS = ("torch.backends.", "np.random.", "numpy.random.")  # configuration, not patches
 _IMPORTS = {"ctypes": "imports ctypes", "course.judge": "imports the grader's judge",
-            "course.grader": "imports the grader", "gc": None}
+            "course.grader": "imports the grader", "importlib": "imports importlib", "gc": None}
 _MAGICS = re.compile(r"^\s*%%(capture|script|bash|sh|writefile|javascript|js|html)\b", re.M)
 
 
@@ -76,11 +81,19 @@ def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
                 root = target
                 while isinstance(root, ast.Attribute):
                     root = root.value
-                if target is not root and isinstance(root, ast.Name) and root.id in _PATCHED_MODULES:
-                    found.append(f"assigns to {ast.unparse(target)} (line {line})")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" \
-                and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in _PATCHED_MODULES:
-            found.append(f"calls setattr on {node.args[0].id} (line {line})")
+                text = ast.unparse(target)
+                if target is not root and isinstance(root, ast.Name) and root.id in _PATCHED_MODULES \
+                        and not text.startswith(_SETTINGS):
+                    found.append(f"assigns to {text} (line {line})")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CALLS:
+            found.append(f"{_CALLS[node.func.id]} (line {line})")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr") \
+                and node.args:
+            root = node.args[0]
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in _PATCHED_MODULES:
+                found.append(f"calls {node.func.id} on {ast.unparse(node.args[0])} (line {line})")
     return list(dict.fromkeys(found))
 
 

@@ -106,6 +106,8 @@ def baseline() -> None:
     """Before the first cell: note the kernel's own state, and keep the submission's folder off
     ``sys.path`` (a ``numpy.py`` handed in must not shadow numpy)."""
     global _base
+    if _base is not None:  # once, before the student's first cell
+        return
     here = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", ".", here)]
     _base = {"hooks": _hooks(_shell()), "watched": _watched()}

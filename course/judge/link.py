@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+import copy
 import io
 import operator
 import pathlib
@@ -36,7 +37,7 @@ _OPS = {name: getattr(operator, name) for name in _BINARY + [
     "eq", "ne", "lt", "le", "gt", "ge", "neg", "pos", "abs", "invert", "getitem", "setitem", "delitem",
     "contains", "index"]}
 _OPS.update(len=len, truth=bool, iter=iter, next=next, hash=hash, float=float, int=int, complex=complex,
-            isinstance=isinstance, issubclass=issubclass, callable=callable)
+            isinstance=isinstance, issubclass=issubclass, callable=callable, deepcopy=copy.deepcopy)
 _EXCEPTIONS = {name: getattr(builtins, name) for name in (
     "ValueError", "TypeError", "NotImplementedError", "KeyError", "IndexError", "ZeroDivisionError",
     "AttributeError", "RuntimeError", "StopIteration", "AssertionError", "NameError", "ArithmeticError",
@@ -86,6 +87,7 @@ class Link:
         self.exports: dict[int, Any] = {}
         self.extra_ops: dict[str, Any] = {}     # e.g. the agent's integrity probe
         self._export_of: dict[int, int] = {}
+        self._oids = 0
         self._seq = 0
         self._proxies: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         # arrays both ends hold a copy of: sid -> (weakref to ours, snapshot at the last sync)
@@ -99,10 +101,15 @@ class Link:
     def export(self, obj) -> int:
         key = id(obj)
         if key not in self._export_of:
-            oid = len(self.exports) + 1
-            self.exports[oid] = obj
-            self._export_of[key] = oid
+            self._oids += 1
+            self.exports[self._oids] = obj
+            self._export_of[key] = self._oids
         return self._export_of[key]
+
+    def forget_exports(self) -> None:
+        """Nothing handed out before stays reachable (the judge calls this after every test cell)."""
+        self.exports.clear()
+        self._export_of.clear()
 
     def encode(self, obj, blobs: list[bytes], depth: int = 0):
         t = type(obj)
@@ -148,7 +155,8 @@ class Link:
         name = ""
         if isinstance(obj, type) or callable(obj):  # a function's or class's name, for messages
             name = getattr(obj, "__qualname__", "") or getattr(obj, "__name__", "")
-        return {"X": self.export(obj), "n": (name if isinstance(name, str) else "")[:200]}
+        mro = [f"{c.__module__}.{c.__qualname__}" for c in t.__mro__[:12] if c is not object]
+        return {"X": self.export(obj), "n": (name if isinstance(name, str) else "")[:200], "m": mro}
 
     def _encode_torch(self, torch, obj, blobs, depth):
         if isinstance(obj, torch.dtype):
@@ -181,7 +189,8 @@ class Link:
             if tag == "X":
                 proxy = self._proxies.get(int(body))
                 if proxy is None:
-                    proxy = self._proxies[int(body)] = Proxy(self, int(body), str(v.get("n", ""))[:200])
+                    mro = tuple(str(m)[:200] for m in v.get("m", [])[:12]) if isinstance(v.get("m"), list) else ()
+                    proxy = self._proxies[int(body)] = Proxy(self, int(body), str(v.get("n", ""))[:200], mro)
                 return proxy
             if tag == "Y":
                 return self.exports[int(body)]
@@ -303,6 +312,9 @@ class Link:
         n = self._seq
         blobs: list[bytes] = []
         header = {"k": "q", "n": n, "op": op, "a": [self.encode(a, blobs) for a in args]}
+        torch = _torch()
+        if torch is not None:  # the caller's autograd mode holds for what it asks (no_grad, eval loops)
+            header["g"] = bool(torch.is_grad_enabled())
         if kwargs:
             header["kw"] = [[str(k), self.encode(x, blobs)] for k, x in kwargs.items()]
         self._send(header, blobs)
@@ -349,7 +361,10 @@ class Link:
             args = [self.decode(a, b) for a in h.get("a", [])]
             kwargs = {str(k): self.decode(x, b) for k, x in h.get("kw", [])}
             capture = _Capture(out, err) if not self.strict else contextlib.nullcontext()
-            with capture:
+            torch = _torch()
+            grad = torch.set_grad_enabled(bool(h["g"])) if torch is not None and "g" in h \
+                else contextlib.nullcontext()
+            with capture, grad:
                 value, back = self._handle(str(h.get("op")), args, kwargs)
             reply["v"] = self.encode(value, blobs)
             reply["back"] = [[k, self.encode(x, blobs)] for k, x in back]
@@ -393,6 +408,8 @@ class Link:
             return self.extra_ops[op](*args), []
         if op == "value":
             return _value(args[0]), []
+        if op == "torch":
+            return _torch_function(str(args[0]), str(args[1]))(*args[2:], **kwargs), []
         if op in _OPS:
             fn = _OPS[op]
             if op in _BINARY and kwargs.get("reflected"):
@@ -510,6 +527,53 @@ def _write_back(target, value) -> None:
                 target.data = value
 
 
+_TORCH_HOMES = ("torch", "torch.nn.functional", "torch.Tensor")
+
+
+def _torch_name(func) -> tuple[str, str]:
+    name = getattr(func, "__name__", "")
+    module = getattr(func, "__module__", None) or ""
+    if module == "torch.nn.functional":
+        return module, name
+    if module in ("torch", "torch._C._VariableFunctions") or hasattr(_torch(), name) and \
+            getattr(_torch(), name) is func:
+        return "torch", name
+    return "torch.Tensor", name
+
+
+def _torch_function(where: str, name: str):
+    """A public function of torch, torch.nn.functional or a Tensor method, by name (nothing else)."""
+    import torch
+    import torch.nn.functional as F
+    home = {"torch": torch, "torch.nn.functional": F, "torch.Tensor": torch.Tensor}.get(where)
+    fn = getattr(home, name, None) if home is not None and not name.startswith("_") or \
+        where == "torch.Tensor" and name in _TENSOR_DUNDERS else None
+    if fn is None or not callable(fn) or isinstance(fn, type):
+        raise AttributeError(f"{where}.{name} is not available to your code on the test's tensors")
+    return fn
+
+
+_TENSOR_DUNDERS = {f"__{op}__" for op in ("add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv",
+                                          "matmul", "rmatmul", "pow", "rpow", "neg", "abs", "getitem",
+                                          "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "xor")}
+
+
+_LIBRARIES = ("torch", "numpy", "collections", "builtins", "pathlib")
+
+
+def _library_class(qualified: str):
+    module_name, _, name = qualified.rpartition(".")
+    while module_name:
+        if module_name.split(".")[0] in _LIBRARIES and module_name in sys.modules:
+            found = sys.modules[module_name]
+            for part in name.split("."):
+                found = getattr(found, part, None) if not part.startswith("<") else None
+            return found if isinstance(found, type) and found is not object else None
+        module_name, _, prefix = module_name.rpartition(".")
+        name = f"{prefix}.{name}"
+    return None
+
+
 def _binary(name: str):
     def forward(self, other):
         return self._link.request(name, self, other)
@@ -526,13 +590,24 @@ class Proxy:
     asks the other end; ``np.asarray(proxy)`` fetches the value.
     """
     _judge_proxy_ = True
-    __slots__ = ("_link", "_id", "_name", "__weakref__")
+    __slots__ = ("_link", "_id", "_name", "_mro", "__weakref__")
     __array_ufunc__ = None          # NumPy: let the reflected operators below run remotely
 
-    def __init__(self, link: Link, oid: int, name: str = ""):
+    def __init__(self, link: Link, oid: int, name: str = "", mro: tuple = ()):
         object.__setattr__(self, "_link", link)
         object.__setattr__(self, "_id", oid)
         object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_mro", mro)
+
+    @property
+    def __class__(self):
+        """The nearest library class of the object (``isinstance(model.fc1, nn.Linear)``), or Proxy.
+        Only classes of modules already loaded here, from a few libraries, are looked up."""
+        for qualified in self._mro:
+            found = _library_class(qualified)
+            if found is not None:
+                return found
+        return Proxy
 
     def __getattr__(self, name):
         if name in ("__name__", "__qualname__"):
@@ -586,8 +661,15 @@ class Proxy:
 
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
+        """The judge computes with values it fetched (the student never decides); the student's
+        code asks the judge to apply the function to the judge's tensors (autograd stays there)."""
+        kwargs = kwargs or {}
+        links = {x._link for x in [*args, *kwargs.values()] if is_proxy(x)}
+        if len(links) == 1 and not next(iter(links)).strict:
+            where, name = _torch_name(func)
+            return next(iter(links)).request("torch", where, name, *args, kwargs=kwargs)
         fetch = lambda x: x._link.request("value", x) if is_proxy(x) else x  # noqa: E731
-        return func(*[fetch(a) for a in args], **{k: fetch(v) for k, v in (kwargs or {}).items()})
+        return func(*[fetch(a) for a in args], **{k: fetch(v) for k, v in kwargs.items()})
 
     def __instancecheck__(self, obj):
         return self._link.request("isinstance", obj, self)
@@ -596,7 +678,8 @@ class Proxy:
         return self._link.request("issubclass", cls, self)
 
     def __deepcopy__(self, memo):
-        return self
+        """A copy made where the object lives (``twin = copy.deepcopy(model)``)."""
+        return self._link.request("deepcopy", self)
 
     def __copy__(self):
         return self

@@ -217,6 +217,7 @@ class Judge:
         finally:
             self.link.hang_up()
             self.link.sock = None
+            self.link.forget_exports()
             conn.close()
         return {"outputs": outputs, "probe": probe, "status": status}
 

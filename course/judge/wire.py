@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 MAX_HEADER = 64 << 20
-MAX_MESSAGE = 1 << 30
+MAX_MESSAGE = 512 << 20
 _PLAIN_KINDS = "biufcSU"
 
 
