@@ -34,6 +34,12 @@ _NAMES = {
 _CALLS = {"exec": "runs code built at run time", "eval": "runs code built at run time",
           "__import__": "imports a module by name", "compile": "compiles code at run time"}
 _PATCHED_MODULES = {"np", "numpy", "torch", "math", "course", "check", "builtins", "sys", "nn", "F"}
+#: methods that let an object decide comparisons or conversions, for an answer that is not data
+_MAGIC = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__bool__", "__float__", "__int__",
+          "__index__", "__array__", "__array_ufunc__", "__array_function__", "__instancecheck__",
+          "__torch_function__"}
+_BUILTIN_BASES = {"int", "float", "bool", "complex", "ndarray", "generic", "float64", "int64", "Tensor"}
+_HELPERS = {"call", "check", "describe", "close_enough", "is_number", "quietly", "CheckFailure"}
 _SETTINGS = ("torch.backends.", "np.random.", "numpy.random.")  # configuration, not patches
 _IMPORTS = {"ctypes": "imports ctypes", "course.judge": "imports the grader's judge",
             "course.grader": "imports the grader", "importlib": "imports importlib", "gc": None}
@@ -75,6 +81,23 @@ def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
                 why = "registers an IPython event callback"
             if why:
                 found.append(f"{why} (line {line})")
+        if isinstance(node, ast.ClassDef):
+            magic = sorted(f.name for f in node.body if isinstance(f, ast.FunctionDef) and f.name in _MAGIC)
+            magic += sorted(t.id for a in node.body if isinstance(a, ast.Assign) for t in a.targets
+                            if isinstance(t, ast.Name) and t.id in _MAGIC)
+            bases = [ast.unparse(b) for b in node.bases if ast.unparse(b).split(".")[-1] in _BUILTIN_BASES]
+            if magic:
+                found.append(f"class {node.name} decides comparisons or conversions itself "
+                             f"({', '.join(dict.fromkeys(magic))}) (line {line})")
+            if bases:
+                found.append(f"class {node.name} subclasses {', '.join(bases)} (line {line})")
+        if isinstance(node, (ast.Assign, ast.FunctionDef, ast.Import, ast.ImportFrom)) and node in tree.body:
+            names = ([t.id for t in node.targets if isinstance(t, ast.Name)] if isinstance(node, ast.Assign)
+                     else [node.name] if isinstance(node, ast.FunctionDef)
+                     else [(a.asname or a.name).split(".")[0] for a in node.names])
+            for name in set(names) & _HELPERS:
+                if not (isinstance(node, ast.ImportFrom) and node.module == "course.check"):
+                    found.append(f"rebinds the course's check helper {name} (line {line})")
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:

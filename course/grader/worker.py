@@ -131,9 +131,20 @@ def _reset(folder: Path) -> Path:
     return folder
 
 
+#: what the kernel is never given from a submission: code that an import could pick up
+CODE_SUFFIXES = {".py", ".pyc", ".pyw", ".pyd", ".so", ".pth", ".egg", ".whl"}
+
+
+def code_files(src: Path) -> list[str]:
+    return sorted(str(p.relative_to(src)) for p in precheck.submitted_files(src, precheck.IGNORED)
+                  if p.suffix.lower() in CODE_SUFFIXES)
+
+
 def _copy_tree(src: Path, dest: Path, skip=precheck.IGNORED - {"timestamp.txt"}) -> None:
     for path in precheck.submitted_files(src, skip):  # never through a symbolic link
         rel = path.relative_to(src)
+        if path.suffix.lower() in CODE_SUFFIXES:  # data only: a numpy.py must not shadow numpy
+            continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest / rel)
 
@@ -179,6 +190,10 @@ def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) ->
         gradable = []
         issues.append(Issue(ERROR, "unreadable", f"the submission could not be read: {exc}"))
     result.timestamp = _timestamp(submitted)
+    handed_in_code = code_files(Path(job.submission)) if Path(job.submission).is_dir() else []
+    if handed_in_code:
+        issues.append(Issue(WARNING, "code-files", "code files handed in beside the notebook were not given "
+                            "to the kernel (they could shadow modules): " + ", ".join(handed_in_code[:10])))
     issues += _screen([submitted / f"{name}.ipynb" for name in gradable], tuple(assignment_policy(settings.root, aid).get("hidden_modules", ())))
     result.timings["precheck_s"] = round(time.monotonic() - t0, 3)
 
