@@ -6,7 +6,7 @@ JOBS   ?= 2
 # nbgrader runs `alembic` from PATH when it creates a gradebook: use the venv's tools.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: venv release refresh grade test test-fast lab data clean
+.PHONY: venv release refresh grade test test-busy test-fast lab data clean deps-grade deps-test
 
 $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	touch $@
 
 venv: $(VENV)/.installed            ## create the virtual environment
+
+# System packages (tools/system-deps.sh): installed as root with apt-get, else the command to run.
+# Listed before venv below, so a machine without them stops before the venv is built.
+deps-grade deps-test: deps-%:
+	@bash tools/system-deps.sh $*
 
 release: venv                       ## regenerate release/ from source/
 	$(PY) -m course release
@@ -25,12 +30,15 @@ refresh: venv                       ## after editing source/: release/, the demo
 	$(PY) -m course.contents --write README.md
 	$(PY) -m course.contents --write docs/lab.md
 
-grade: venv                         ## grade the demo class in examples/ end to end
+grade: deps-grade venv              ## grade the demo class in examples/ end to end
 	$(PY) -m course release
 	$(PY) -m course grade all --submitted examples/submitted --jobs $(JOBS)
 
-test: venv                          ## the whole test suite
+test: deps-test venv                ## the whole test suite
 	$(PY) -m pytest -n $(JOBS) --dist loadgroup
+
+test-busy: deps-test venv           ## the suite beside a CPU hog (2 busy processes per core)
+	bash tools/test-busy.sh $(PY) -m pytest -n $(JOBS) --dist loadgroup
 
 lab: venv                           ## JupyterLab on the course, with nbgrader's extensions
 	$(PY) -m course lab

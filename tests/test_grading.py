@@ -2,8 +2,8 @@
 
 The grading run happens once per module, in a temporary copy of the course (never
 the repository's own gradebook, autograded/ or feedback/), with the course's own
-settings, as `make grade` runs it (dan's infinite loop costs two 60 s cell
-timeouts, spent while the other worker grades the rest of the class).
+settings, as `make grade` runs it (dan's infinite loop costs one 60 s cell timeout
+and one short one after it, spent while the other worker grades the rest of the class).
 """
 import csv
 import hashlib

@@ -327,7 +327,7 @@ EXPECTED = {
     "stderr-noise": (7, False, set()),
     "missing-notebook": (0, True, {"missing"}),
     "renamed-notebook": (7, True, {"renamed"}),
-    "extra-files": (7, False, {"extra-files"}),
+    "extra-files": (7, True, {"extra-files", "code-files"}),  # helper.py is not given to the kernel
     "older-release": (7, True, {"old-release", "edited-locked"}),
     "snoop": (7, False, set()),
     "socket": (7, False, set()),
