@@ -522,3 +522,4 @@ def test_feedback_that_takes_too_long_becomes_a_plain_page(tmp_path, monkeypatch
     assert [i.code for i in issues] == ["no-feedback"] and "timed out" in issues[0].message
     assert "could not be made" in (folder / f"{AID}.html").read_text()
     assert worker.run_forked(lambda: {"ok": [1]}, 5) == {"ok": [1]}
+    assert worker.run_limited(lambda: {"ok": [1]}, 5) == {"ok": [1]}

@@ -14,6 +14,7 @@ state.  :func:`neutralise` leaves:
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -48,6 +49,7 @@ def clean_html(text: str) -> str:
     return _TEX_LINK.sub(r"\\text", cleaned)
 
 
+@functools.lru_cache(maxsize=4096)  # the release's Markdown is the same in every submission
 def markdown_block(source: str) -> str:
     """Markdown source -> a cleaned HTML block that rendering it again as Markdown leaves alone."""
     from nbconvert.filters.markdown import markdown2html

@@ -379,7 +379,7 @@ def _feedback(config, folder: Path, names: list[str], timeout: float = FEEDBACK_
     seconds (a pathological notebook must not stall the worker); a plain page when it fails."""
     _warm_feedback(config)
     try:
-        log = run_forked(lambda: _run_converter("GenerateFeedback", config), timeout)
+        log = run_limited(lambda: _run_converter("GenerateFeedback", config), timeout)
     except (TimeoutError, RuntimeError) as exc:
         why = f"feedback could not be generated: {exc}"
     else:
@@ -396,6 +396,30 @@ def _feedback(config, folder: Path, names: list[str], timeout: float = FEEDBACK_
             "be made. Your instructor has been told and can show you the graded notebook.</p>",
             encoding="utf-8")
     return [Issue(WARNING, "no-feedback", why[:600] + "; a plain page was written instead")]
+
+
+class _OutOfTime(KeyboardInterrupt):
+    """Raised by the alarm; a KeyboardInterrupt, so that no ``except Exception`` on the way swallows it."""
+
+
+def run_limited(fn, timeout: float):
+    """``fn()`` with a time limit: an alarm in this process's main thread (a pool worker's jobs run
+    there; no fork, so caches and imports stay warm), else in a forked child (:func:`run_forked`)."""
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        return run_forked(fn, timeout)
+
+    def ring(signum, frame):
+        raise _OutOfTime()
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return fn()
+    except _OutOfTime:
+        raise TimeoutError(f"it timed out after {timeout:g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def run_forked(fn, timeout: float):
