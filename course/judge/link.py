@@ -689,42 +689,6 @@ class Proxy:
     def __reduce_ex__(self, protocol):
         raise TypeError("a handle on an object in the student's kernel cannot be pickled")
 
-    def __getitem__(self, key):
-        return self._link.request("getitem", self, key)
-
-    def __setitem__(self, key, value):
-        self._link.request("setitem", self, key, value)
-
-    def __delitem__(self, key):
-        self._link.request("delitem", self, key)
-
-    def __contains__(self, item):
-        return self._link.request("contains", self, item)
-
-    def __len__(self):
-        return self._link.request("len", self)
-
-    def __bool__(self):
-        return self._link.request("truth", self)
-
-    def __iter__(self):
-        return self._link.request("iter", self)
-
-    def __next__(self):
-        return self._link.request("next", self)
-
-    def __float__(self):
-        return self._link.request("float", self)
-
-    def __int__(self):
-        return self._link.request("int", self)
-
-    def __index__(self):
-        return self._link.request("index", self)
-
-    def __complex__(self):
-        return self._link.request("complex", self)
-
 
 for _name in _BINARY:
     _dunder = _name.rstrip("_")
@@ -733,5 +697,9 @@ for _name in _BINARY:
     setattr(Proxy, f"__r{_dunder}__", _rev)
 for _name in ("lt", "le", "gt", "ge"):
     setattr(Proxy, f"__{_name}__", _binary(_name)[0])
-for _name in ("neg", "pos", "abs", "invert"):
-    setattr(Proxy, f"__{_name}__", (lambda op: lambda self: self._link.request(op, self))(_name))
+# every other protocol method is one request: __getitem__ -> "getitem", __bool__ -> "truth", ...
+for _dunder, _op in {"getitem": "getitem", "setitem": "setitem", "delitem": "delitem", "contains": "contains",
+                     "len": "len", "bool": "truth", "iter": "iter", "next": "next", "float": "float",
+                     "int": "int", "index": "index", "complex": "complex", "neg": "neg", "pos": "pos",
+                     "abs": "abs", "invert": "invert"}.items():
+    setattr(Proxy, f"__{_dunder}__", (lambda op: lambda self, *args: self._link.request(op, self, *args))(_op))
