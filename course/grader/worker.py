@@ -7,8 +7,8 @@ an unprivileged uid for its kernels.  For every submission it
    assignment's non-notebook files, and the submission as :mod:`.precheck` repaired it;
 2. runs nbgrader's own ``Autograde`` converter there (in this process), with
    :class:`~.execute.GuardedExecute` in place of ``Execute`` and kernels in the sandbox;
-3. runs nbgrader's ``GenerateFeedback`` (the course config hides hidden tests) in a
-   forked child, stopped after ``FEEDBACK_TIMEOUT_S``;
+3. runs nbgrader's ``GenerateFeedback`` (the course config hides hidden tests), stopped
+   after ``FEEDBACK_TIMEOUT_S`` (:func:`run_limited`);
 4. reads the scores back from the slot's gradebook and copies the autograded
    notebook and the feedback into the course.
 
@@ -194,7 +194,8 @@ def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) ->
     if handed_in_code:
         issues.append(Issue(WARNING, "code-files", "code files handed in beside the notebook were not given "
                             "to the kernel (they could shadow modules): " + ", ".join(handed_in_code[:10])))
-    issues += _screen([submitted / f"{name}.ipynb" for name in gradable], tuple(assignment_policy(settings.root, aid).get("hidden_modules", ())))
+    hidden = tuple(assignment_policy(settings.root, aid).get("hidden_modules", ()))
+    issues += _screen([submitted / f"{name}.ipynb" for name in gradable], hidden)
     result.timings["precheck_s"] = round(time.monotonic() - t0, 3)
 
     report_file = base / "execute.json"
@@ -375,8 +376,8 @@ def _run_converter(name: str, config) -> list[str]:
 
 
 def _feedback(config, folder: Path, names: list[str], timeout: float = FEEDBACK_TIMEOUT_S) -> list[Issue]:
-    """nbgrader's GenerateFeedback, in a forked copy of this process that is killed after *timeout*
-    seconds (a pathological notebook must not stall the worker); a plain page when it fails."""
+    """nbgrader's GenerateFeedback, stopped after *timeout* seconds (a pathological notebook must not
+    stall the worker); a plain page when it fails."""
     _warm_feedback(config)
     try:
         log = run_limited(lambda: _run_converter("GenerateFeedback", config), timeout)
