@@ -26,13 +26,15 @@ import contextlib
 import copy
 import io
 import math
+import os
+import sys
 import traceback
 import warnings
 from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["CheckFailure", "Result", "call", "check", "quietly", "describe"]
+__all__ = ["CheckFailure", "Result", "call", "check", "quietly", "describe", "trim_traceback"]
 
 _MAX_REPR = 300
 
@@ -286,3 +288,58 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not (
         isinstance(value, float) and math.isnan(value))
 
+
+# -- tracebacks end at the student's code ---------------------------------
+_COURSE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _in_course(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_COURSE_DIR)
+
+
+def trim_traceback(tb):
+    """*tb* cut at its first frame in the ``course`` package that code outside it called.
+
+    A failed check then shows the test cell's line (the student's call) and the
+    call/expected/got/hint message, not the helpers in ``course/check.py`` that raised it.
+    The traceback is shortened in place and returned.
+    """
+    node, previous, outside = tb, None, False
+    while node is not None:
+        inside = _in_course(node.tb_frame.f_code.co_filename)
+        if inside and outside and previous is not None:
+            previous.tb_next = None
+            break
+        outside = outside or not inside
+        previous, node = node, node.tb_next
+    return tb
+
+
+def _is_check_failure(etype) -> bool:
+    return isinstance(etype, type) and any(
+        c.__name__ == "CheckFailure" and c.__module__ == __name__ for c in etype.__mro__)
+
+
+def _trim_in_ipython() -> None:
+    """In IPython (JupyterLab's kernel), show a :class:`CheckFailure` with :func:`trim_traceback`.
+
+    It wraps the shell's traceback formatter, once; other exceptions are shown as before.
+    (``set_custom_exc`` would do the same, but the grader flags any custom handler.)
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    formatter = getattr(shell, "InteractiveTB", None)
+    original = getattr(formatter, "structured_traceback", None)
+    if original is None or getattr(original, "_course_trims_", False):
+        return
+
+    def structured_traceback(etype, evalue, etb=None, *args, **kwargs):
+        if etb is not None and _is_check_failure(etype):
+            etb = trim_traceback(etb)
+        return original(etype, evalue, etb, *args, **kwargs)
+
+    structured_traceback._course_trims_ = True
+    formatter.structured_traceback = structured_traceback
+
+
+_trim_in_ipython()
