@@ -6,7 +6,7 @@ JOBS   ?= 2
 # nbgrader runs `alembic` from PATH when it creates a gradebook: use the venv's tools.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: venv release refresh grade test test-busy test-fast lab data clean deps-grade deps-test
+.PHONY: venv release refresh grade test test-busy test-fast lab data clean deps-grade deps-test tf test-tf
 
 $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,19 @@ data: venv                          ## unpack and check every data set (progress
 clean:                              ## remove generated grading output (keeps .venv)
 	rm -rf autograded/* feedback submitted-work gradebook.db grades.csv reports
 	touch autograded/.gitkeep
+
+# --- the optional TensorFlow appendix (09, 10): its own venv, never .venv (TF and torch cannot share a process)
+TF_VENV := .venv-tf
+TF_PY   := $(TF_VENV)/bin/python
+
+$(TF_VENV)/.installed: requirements-tf.txt constraints.txt pyproject.toml
+	test -x $(TF_PY) || $(PYTHON) -m venv $(TF_VENV)
+	$(TF_PY) -m pip install -q --disable-pip-version-check -r requirements-tf.txt -c constraints.txt
+	$(TF_PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+tf: venv $(TF_VENV)/.installed       ## the TensorFlow venv and its Jupyter kernel "Python 3 (TensorFlow)"
+	$(PY) -m course.tf_env install-kernel
+
+test-tf: deps-test tf                ## the TF notebooks: their tests, corpora and one autograde
+	bash tools/tf-test.sh

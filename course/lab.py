@@ -105,6 +105,9 @@ def describe(root: Path = ROOT) -> str:
         "students:     open release/<id>/<id>.ipynb, run the cells, press Validate on its toolbar",
         "instructors:  Nbgrader > Formgrader (lists source/); `make release` regenerates release/",
     ]
+    from . import tf_env  # the optional TensorFlow kernel (09, 10), when `make tf` installed it
+    if tf_env.tf_assignments(root):
+        lines.append(tf_env.describe())
     if missing := sorted(set(ids) - set(released)):
         lines.append(f"not released yet (run `make release`): {', '.join(missing)}")
     return "\n".join(lines)

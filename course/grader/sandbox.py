@@ -169,6 +169,8 @@ def default_sandbox(limits: Limits | None = None, threads: int = 1,
                if os.path.abspath(p) != os.path.realpath(p)}
     package = Path(course.__file__).resolve().parent
     paths.add(str(package))
+    from course import tf_env  # the TF notebooks' kernel runs .venv-tf's python (course/tf_env.py)
+    paths.update(tf_env.sandbox_paths())
     for entry in sys.path:  # packages installed outside the prefixes (rare)
         real = os.path.realpath(entry) if entry else ""
         if real and os.path.isdir(real) and "site-packages" in real and \
