@@ -10,6 +10,7 @@
 ``report``     the class report and the terminal table
 ``lms``        an LMS zip through nbgrader's zip_collect
 ``late``       the late-submission policy (configured in nbgrader_config.py)
+``cluster``    grading on a Dask cluster (``--scheduler``): course bundle, tasks, outputs
 =============  ====================================================================
 """
 __all__ = ["grade_class", "add_arguments", "from_arguments"]
@@ -33,8 +34,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--notebook-timeout", type=int, metavar="S",
                         help="wall-clock seconds per notebook (default 300)")
     parser.add_argument("--memory-gb", type=float, metavar="GB", help="memory per kernel process (default 4)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="grade on the workers of a Dask cluster (tcp://HOST:PORT or tls://HOST:PORT) "
+                             "instead of --jobs local processes (docs/deploy.md)")
 
 
 def from_arguments(args) -> dict:
     return {k: getattr(args, k) for k in ("zip_file", "use_sandbox", "force", "cell_timeout",
-                                          "notebook_timeout", "memory_gb") if hasattr(args, k)}
+                                          "notebook_timeout", "memory_gb", "scheduler") if hasattr(args, k)}

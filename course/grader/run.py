@@ -5,7 +5,8 @@
 2. Every assignment is in the gradebook (else ``generate_assignment`` registers it),
    with the due dates of ``nbgrader_config.py``.
 3. ``--jobs N`` worker processes grade the submissions (:mod:`.worker`), each
-   kernel in the sandbox (:mod:`.sandbox`); the main process alone writes the
+   kernel in the sandbox (:mod:`.sandbox`), or, with ``--scheduler ADDRESS``, the
+   workers of a Dask cluster do (:mod:`.cluster`); the main process alone writes the
    gradebook (:mod:`.gradebook`).  Submissions, release, source and config that are
    unchanged since the last run are not graded again (``--force`` re-grades).
 4. ``grades.csv`` (nbgrader's export), feedback in ``feedback/``, the class report
@@ -27,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
-from . import gradebook, precheck, report, sandbox, worker
+from . import cluster, gradebook, precheck, report, sandbox, worker
 from .worker import Job, Result, Settings
 
 #: Bump when grading changes in a way that should re-grade unchanged submissions.
@@ -38,8 +39,12 @@ STATE = Path("reports") / "grading" / "results.json"
 def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int = 1, *,
                 root: str | Path | None = None, use_sandbox: bool = True, zip_file: str | Path | None = None,
                 force: bool = False, cell_timeout: int | None = None, notebook_timeout: int | None = None,
-                memory_gb: float | None = None, out=None) -> int:
-    """Grade *assignment* (an id or ``"all"``); return the exit code."""
+                memory_gb: float | None = None, scheduler: str | None = None, out=None) -> int:
+    """Grade *assignment* (an id or ``"all"``); return the exit code.
+
+    *scheduler*: the address of a Dask scheduler (``tcp://HOST:PORT``, ``tls://...``) whose
+    workers grade the submissions instead of local processes (:mod:`.cluster`).
+    """
     from ..config import ROOT
 
     out = out or sys.stdout
@@ -90,10 +95,12 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
     scratch = Path(tempfile.mkdtemp(prefix="dlgrade-"))
     try:
         box = None
-        if use_sandbox:
-            limits = sandbox.Limits(cpu_seconds=2 * (notebook_timeout or 300))
-            if memory_gb:
-                limits.memory_bytes = int(memory_gb * (1 << 30))
+        limits = sandbox.Limits(cpu_seconds=2 * (notebook_timeout or 300))
+        if memory_gb:
+            limits.memory_bytes = int(memory_gb * (1 << 30))
+        if use_sandbox and scheduler:  # each worker builds and checks its own sandbox, and its data cache
+            box = sandbox.Sandbox(read_only=[], limits=limits)  # only the limits travel
+        elif use_sandbox:
             make_box = lambda: sandbox.default_sandbox(  # noqa: E731
                 limits, threads=max(1, (os.cpu_count() or 1) // max(1, jobs)),
                 matplotlib_cache=_font_cache(scratch))
@@ -113,13 +120,19 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
             template_db=str(gradebook.definitions_copy(db_url, scratch / "template.db")),
             scratch=str(scratch), sandbox=asdict(box) if box else None,
             cell_timeout=cell_timeout, notebook_timeout=notebook_timeout or 300)
-        results, wall = _grade_all(settings, jobs_list, jobs, root, db_url, course_id, force, say)
+        results, wall = _grade_all(settings, jobs_list, jobs, root, db_url, course_id, force, say,
+                                   scheduler=scheduler)
+    except cluster.ClusterUnavailable as exc:  # no scheduler there, or no worker came
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
     gradebook.export_csv(db_url, course_id, root / "grades.csv")
     table = gradebook.scores(db_url, course_id, assignments)
-    run_info = {"jobs": jobs, "wall_s": round(wall, 2), "sandbox": use_sandbox,
+    if scheduler:  # the Dask workers that returned results
+        jobs = len({r.get("worker") for r in results if not r.get("reused")}) or 1
+    run_info = {"jobs": jobs, "scheduler": scheduler, "wall_s": round(wall, 2), "sandbox": use_sandbox,
                 "graded_now": sum(1 for r in results if not r.get("reused")),
                 "cpus": os.cpu_count()}
     where = report.write(root / "reports" / "grading", results, table, run_info)
@@ -129,10 +142,18 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
 
 
 def prepare_data(root: Path, assignments: list[str], say) -> None:
-    """Unpack the data sets the notebooks load into the cache, once: kernels see it read-only."""
-    text = " ".join((root / "source" / a / f"{a}.ipynb").read_text(errors="replace") for a in assignments)
+    """Unpack the data sets the notebooks load into the cache, once: kernels see it read-only.
+
+    What they load is read from the student notebooks in ``release/`` (a Dask worker has no
+    ``source/``; :func:`prepare_sets` is what it runs)."""
+    from .cluster import data_needs
+    prepare_sets({name for a in assignments for name in data_needs(root, a)}, say)
+
+
+def prepare_sets(needs: set[str], say) -> None:
+    """Make the data sets named in *needs* (``cifar10``, ``mnist``) ready in this machine's cache."""
     try:
-        if "cifar10" in text.lower():
+        if "cifar10" in needs:
             from ..config import data_cache
             from ..datasets import cifar10
             kind = cifar10.source()
@@ -143,7 +164,7 @@ def prepare_data(root: Path, assignments: list[str], say) -> None:
                 if not (data_cache() / f"cifar10-{kind}-{split}.npz").is_file():
                     say(f"decoding CIFAR-10 {split} into the data cache (once) ...")
                     cifar10.load_cifar10_arrays(train=split == "train", show_progress=False)
-        if "load_mnist" in text:
+        if "mnist" in needs:
             from ..datasets import load_mnist
             load_mnist()
     except Exception as exc:  # noqa: BLE001 - the notebooks will say what is missing
@@ -203,7 +224,7 @@ def _reusable(previous: dict | None, fp: str, root: Path, job: Job, gb) -> bool:
 
 
 def _grade_all(settings: Settings, jobs_list: list[Job], jobs: int, root: Path, db_url: str,
-               course_id: str, force: bool, say) -> tuple[list[dict], float]:
+               course_id: str, force: bool, say, scheduler: str | None = None) -> tuple[list[dict], float]:
     from nbgrader.api import Gradebook
 
     state_file = root / STATE
@@ -221,8 +242,9 @@ def _grade_all(settings: Settings, jobs_list: list[Job], jobs: int, root: Path, 
             else:
                 todo.append((job, fp))
         box = "sandbox: bubblewrap + prlimit" if settings.sandbox else "NO sandbox"
+        where = f"on the Dask cluster at {scheduler}" if scheduler else f"with {jobs} worker(s)"
         say(f"grading {len(todo)} submissions ({len(results)} unchanged since the last run) of "
-            f"{len({j.assignment for j in jobs_list})} assignments with {jobs} worker(s); {box}")
+            f"{len({j.assignment for j in jobs_list})} assignments {where}; {box}")
         # Longest first (from the last run): a slow notebook does not finish last alone.
         todo.sort(key=lambda t: -state.get(f"{t[0].assignment}/{t[0].student}", {})
                   .get("timings", {}).get("total_s", 0))
@@ -241,7 +263,11 @@ def _grade_all(settings: Settings, jobs_list: list[Job], jobs: int, root: Path, 
             state[f"{result.assignment}/{result.student}"] = entry
             say(report.progress_line(done, len(todo), entry))
 
-        if jobs <= 1 or len(todo) <= 1:
+        if scheduler and todo:
+            bundle = cluster.make_bundle(root, sorted({j.assignment for j, _ in todo}),
+                                         Path(settings.template_db))
+            cluster.grade_on_cluster(scheduler, settings, bundle, todo, fold, root, say)
+        elif jobs <= 1 or len(todo) <= 1:
             for job, fp in todo:
                 fold(_safe_grade(settings, job, (0, Path(settings.scratch) / "0")), fp)
         else:
