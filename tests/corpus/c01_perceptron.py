@@ -70,3 +70,38 @@ RIGHT = {
         "one line": "def XOR(x1, x2):\n    return AND(NAND(x1, x2), OR(x1, x2))",
     },
 }
+
+# Issue 12: more right styles, written from the statements (arrays in, one number out).
+RIGHT["perceptron"].update({
+    "the book's np.sum(w * x), arrays only": (
+        "def perceptron(x, w, b):\n    tmp = np.sum(w * x) + b\n    if tmp <= 0:\n        return 0\n"
+        "    else:\n        return 1"),
+    "matmul operator": "def perceptron(x, w, b):\n    return int(x @ w + b > 0)",
+    "generator sum": "def perceptron(x, w, b):\n    return 1 if sum(wi * xi for wi, xi in zip(w, x)) + b > 0 else 0",
+    "numpy integer from a bool": "def perceptron(x, w, b):\n    return np.int64(np.sum(x * w) + b > 0)",
+    "index loop": ("def perceptron(x, w, b):\n    total = b\n    for i in range(len(x)):\n"
+                   "        total = total + w[i] * x[i]\n    return 1 if total > 0 else 0"),
+})
+RIGHT["and"].update({
+    "arrays, weights (1, 1), b = -1.5": "def AND(x1, x2):\n    return perceptron(np.array([x1, x2]), np.array([1.0, 1.0]), -1.5)",
+    "the notes' bias as a third input": (
+        "def AND(x1, x2):\n    x = np.array([x1, x2, 1])\n    w = np.array([1, 1, -1])\n    return perceptron(x, w, 0)"),
+})
+RIGHT["nand"].update({
+    "the book, no perceptron call": (
+        "def NAND(x1, x2):\n    x = np.array([x1, x2])\n    w = np.array([-0.5, -0.5])\n    b = 0.7\n"
+        "    tmp = np.sum(w*x) + b\n    if tmp <= 0:\n        return 0\n    else:\n        return 1"),
+    "the notes' bias as a third input": (
+        "def NAND(x1, x2):\n    x = np.array([x1, x2, 1])\n    w = np.array([-1, -1, 1.1])\n    return perceptron(x, w, 0)"),
+})
+RIGHT["or"].update({
+    "the book, no perceptron call": (
+        "def OR(x1, x2):\n    x = np.array([x1, x2])\n    w = np.array([0.5, 0.5])\n    b = -0.2\n"
+        "    tmp = np.sum(w*x) + b\n    if tmp <= 0:\n        return 0\n    else:\n        return 1"),
+    "the notes' bias as a third input": (
+        "def OR(x1, x2):\n    x = np.array([x1, x2, 1])\n    w = np.array([1, 1, 0])\n    return perceptron(x, w, 0)"),
+})
+RIGHT["xor"].update({
+    "int() around the result": "def XOR(x1, x2):\n    return int(AND(NAND(x1, x2), OR(x1, x2)))",
+    "the book's names": "def XOR(x1, x2):\n    s1 = NAND(x1, x2)\n    s2 = OR(x1, x2)\n    y = AND(s1, s2)\n    return y",
+})

@@ -189,3 +189,56 @@ RIGHT = {
         "reference shape, float output": _xor(SEED_W1, "[1, 1, -1]", out="float(step_function(w2 @ s))"),
     },
 }
+
+# Issue 12: more right styles, written from the statements (arrays of any shape, 0-d included).
+RIGHT["step_function"].update({
+    "mask on zeros": "def step_function(x):\n    y = np.zeros_like(x, dtype=int)\n    y[x > 0] = 1\n    return y",
+    "bool times one": "def step_function(x):\n    return (x > 0) * 1",
+    "np.greater, float 0/1": "def step_function(x):\n    return np.greater(x, 0).astype(np.float64)",
+    "np.vectorize of an if": "def step_function(x):\n    return np.vectorize(lambda v: 1 if v > 0 else 0)(x)",
+})
+RIGHT["sigmoid"].update({
+    "stable, exp of -|x|": (
+        "def sigmoid(x):\n    e = np.exp(-np.abs(x))\n    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))"),
+    "np.reciprocal": "def sigmoid(x):\n    return np.reciprocal(1.0 + np.exp(-x))",
+})
+RIGHT["relu"].update({
+    "the notes' Relu layer: x.copy(), then the mask": (
+        "def relu(x):\n    mask = (x <= 0)\n    out = x.copy()\n    out[mask] = 0\n    return out"),
+    "np.clip": "def relu(x):\n    return np.clip(x, 0, None)",
+    "(x + |x|) / 2": "def relu(x):\n    return (x + np.abs(x)) / 2",
+})
+RIGHT["identity_function"].update({
+    "np.asarray": "def identity_function(x):\n    return np.asarray(x)",
+    "np.copy": "def identity_function(x):\n    return np.copy(x)",
+})
+RIGHT["softmax"].update({
+    "CS231n style, 1-D and 2-D branches": (
+        "def softmax(a):\n    a = np.asarray(a, dtype=float)\n    if a.ndim == 1:\n        a = a - a.max()\n"
+        "        e = np.exp(a)\n        return e / e.sum()\n    shifted = a - a.max(axis=1, keepdims=True)\n"
+        "    e = np.exp(shifted)\n    return e / e.sum(axis=1, keepdims=True)"),
+    "the notes' trick, fixed, per element": (
+        "def softmax(x):\n    if np.ndim(x) == 2:\n        return np.array([softmax(row) for row in x])\n"
+        "    c = np.max(x)\n    a = np.array([np.exp(xi - c) for xi in x])\n    return a / np.sum(a)"),
+    "atleast_2d, then reshape back": (
+        "def softmax(a):\n    b = np.atleast_2d(a).astype(float)\n    b = np.exp(b - b.max(axis=1)[:, None])\n"
+        "    b /= b.sum(axis=1)[:, None]\n    return b.reshape(np.shape(a))"),
+})
+RIGHT["forward"].update({
+    "loop with np.matmul, string keys": (
+        "def forward(network, x):\n    a = x\n    for k in range(1, 4):\n"
+        "        a = np.matmul(a, network['W%d' % k]) + network['b%d' % k]\n        if k < 3:\n            a = sigmoid(a)\n"
+        "    return a"),
+    "einsum": (
+        "def forward(network, x):\n    z1 = sigmoid(np.einsum('...i,ij->...j', x, network['W1']) + network['b1'])\n"
+        "    z2 = sigmoid(np.einsum('...i,ij->...j', z1, network['W2']) + network['b2'])\n"
+        "    return identity_function(np.einsum('...i,ij->...j', z2, network['W3']) + network['b3'])"),
+})
+RIGHT["xor_network"].update({
+    "NumPy value out, no int()": (
+        "def xor_network(x1, x2):\n    x = np.array([x1, x2, 1])\n    W1 = np.array([[1, 1, 0], [-1, -1, 1.1], [0, 0, 1]])\n"
+        "    return step_function(np.array([1, 1, -1]) @ step_function(W1 @ x))"),
+    "rows as samples (x W)": (
+        "def xor_network(x1, x2):\n    W1 = np.array([[1, 1, 0], [-1, -1, 1.1], [0, 0, 1]]).T\n"
+        "    s = step_function(np.array([x1, x2, 1.0]) @ W1)\n    return int(step_function(s @ np.array([1, 1, -1])))"),
+})
