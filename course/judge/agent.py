@@ -35,6 +35,8 @@ def serve(path: str) -> None:
         _link = Link(strict=False, namespace=shell.user_ns if shell is not None else {})
         _link.extra_ops["probe"] = probe
         _link.extra_ops["seed"] = seed
+        _link.extra_ops["module"] = module
+        _link.extra_ops["swapglobal"] = swap_global
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
@@ -56,6 +58,26 @@ def seed(which: str, *args) -> None:
         torch.manual_seed(*args)
     elif which == "random":
         random.seed(*args)
+
+
+def module(name: str):
+    """A module the test builds inputs with on this side (``course.sides.student_side``)."""
+    from course.sides import STUDENT_MODULES
+    if name not in STUDENT_MODULES:
+        raise PermissionError(f"module {name!r} is not one a test may use here")
+    import importlib
+    return importlib.import_module(name)
+
+
+def swap_global(name: str, value, missing: str):
+    """Set the student's global *name* to *value* (``course.sides.patch_student``); the old value back."""
+    namespace = _link.namespace
+    old = namespace.get(name, missing)
+    if isinstance(value, str) and value == missing:
+        namespace.pop(name, None)
+    else:
+        namespace[name] = value
+    return old
 
 
 def _watched():

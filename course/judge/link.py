@@ -37,7 +37,8 @@ _OPS = {name: getattr(operator, name) for name in _BINARY + [
     "eq", "ne", "lt", "le", "gt", "ge", "neg", "pos", "abs", "invert", "getitem", "setitem", "delitem",
     "contains", "index"]}
 _OPS.update(len=len, truth=bool, iter=iter, next=next, hash=hash, float=float, int=int, complex=complex,
-            isinstance=isinstance, issubclass=issubclass, callable=callable, deepcopy=copy.deepcopy)
+            isinstance=isinstance, issubclass=issubclass, callable=callable, deepcopy=copy.deepcopy,
+            signature=lambda fn: _signature_data(fn))
 _EXCEPTIONS = {name: getattr(builtins, name) for name in (
     "ValueError", "TypeError", "NotImplementedError", "KeyError", "IndexError", "ZeroDivisionError",
     "AttributeError", "RuntimeError", "StopIteration", "AssertionError", "NameError", "ArithmeticError",
@@ -432,6 +433,8 @@ class Link:
                 raise PermissionError("your code may not change the test's functions, classes or modules")
             if op == "delattr":
                 raise PermissionError("your code may not delete attributes of the test's objects")
+        if op == "call" and getattr(args[0], "_judge_passthrough_", False) is True:
+            return  # course.sides.on_student_objects: a test's function that only computes for the student
         if any(_holds_proxy(x) for x in [*args, *kwargs.values()]):
             raise PermissionError("the test's functions take data (arrays, tensors, numbers), not your "
                                   "objects or functions")
@@ -477,6 +480,22 @@ def _describe_error(exc: BaseException) -> dict:
     except Exception:  # noqa: BLE001
         msg = "?"
     return {"type": type(exc).__name__, "msg": msg[:4000], "where": where}
+
+
+def _signature_data(fn) -> list:
+    """``inspect.signature(fn)`` as data: [name, kind, has a default, default] per parameter."""
+    import inspect
+    return [[p.name, int(p.kind), p.default is not p.empty, None if p.default is p.empty else p.default]
+            for p in inspect.signature(fn).parameters.values()]
+
+
+def _signature(data) -> Any:
+    import inspect
+    params = []
+    for name, kind, has_default, default in data:
+        params.append(inspect.Parameter(str(name), inspect.Parameter.POSITIONAL_OR_KEYWORD.__class__(int(kind)),
+                                        default=default if has_default else inspect.Parameter.empty))
+    return inspect.Signature(params)
 
 
 def _value(obj):
@@ -678,6 +697,11 @@ class Proxy:
 
     def __subclasscheck__(self, cls):
         return self._link.request("issubclass", cls, self)
+
+    @property
+    def __signature__(self):
+        """``inspect.signature(fn)`` of the function the handle is on."""
+        return _signature(self._link.request("signature", self))
 
     def __deepcopy__(self, memo):
         """A copy made where the object lives (``twin = copy.deepcopy(model)``)."""

@@ -29,6 +29,7 @@ import time
 import traceback
 import types
 
+from .. import sides
 from . import wire
 from .link import Link
 
@@ -172,6 +173,7 @@ class Judge:
         self.listener.listen(4)
         self.link = Link(strict=True)
         self.ns = TestNamespace(self.link)
+        sides._link = self.link   # course.sides: the student's modules and globals are the kernel's
         self.pending: list[str] = []
         _ON_LOAD.append(lambda: mirror_seeds(self.link))
 

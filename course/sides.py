@@ -1,0 +1,84 @@
+"""Which side of the grading boundary a test cell's objects live on.
+
+A test cell runs in the student's kernel in JupyterLab (and in the course's own in-process
+runner), and in the judge while a notebook is autograded (``course.judge``).  Most tests need
+nothing from here.  Training code does: a model, its optimizer and a tensor's computational
+graph only work in the process that runs the student's code.  So a test builds those with
+the student's own modules, and swaps a student's global for a test double while it runs::
+
+    st = student_side("torch")
+    x = st.tensor([0.5, -1.0], requires_grad=True)     # keeps its graph where creator_name runs
+    with patch_student("gen_minibatch", fixed_batches):  # train_and draws the test's batches
+        call(train_and, model, steps=40)
+    call(grads_with_retain, on_student_objects(lambda a: 3 * a), ...)  # computes on the student's tensor
+
+In the kernel these are ``torch`` and a plain global swap.  In the judge they are handles on
+the kernel's module and global: expected values still come from the judge's own code, so a
+student who changes these objects only changes the inputs to their own functions.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+#: the judge's connection to the kernel while it runs test cells (set by course.judge.server)
+_link = None
+
+#: modules a test may use on the student's side
+STUDENT_MODULES = frozenset({
+    "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "numpy", "random",
+    "logging", "io", "pathlib", "tempfile", "copy"})
+_MISSING = "<no such global>"
+
+
+def student_side(module: str):
+    """*module* as the student's code sees it: the module itself, or (in the judge) a handle on it."""
+    if module not in STUDENT_MODULES:
+        raise ValueError(f"student_side({module!r}): one of {sorted(STUDENT_MODULES)}")
+    if _link is not None:
+        return _link.request("module", module)
+    return importlib.import_module(module)
+
+
+def on_student_objects(fn):
+    """Mark *fn*, a function of the test that the student's code calls back, as one that may get the
+    student's own objects (``grads_with_retain(lambda a: 3 * a, ...)`` gets a tensor with a graph).
+    The judge refuses that for every other function, so that nothing the student passes in can end up
+    in what the test compares.  Only mark functions that compute a value and return it."""
+    if not getattr(type(fn), "_judge_proxy_", False):   # the student's own functions need no mark
+        try:
+            fn._judge_passthrough_ = True
+        except (AttributeError, TypeError):   # a builtin (torch.sin) is not one of the test's functions
+            pass
+    return fn
+
+
+def in_judge() -> bool:
+    """True while the judge runs this test cell (the student's objects are handles)."""
+    return _link is not None
+
+
+class patch_student:
+    """``with patch_student(name, value):`` the student's global *name* is *value*, then as before."""
+
+    def __init__(self, name: str, value):
+        self.name, self.value = name, value
+        self.namespace = sys._getframe(1).f_globals   # the test cell's globals (in the kernel)
+        self.old = _MISSING
+
+    def __enter__(self):
+        self.old = self._swap(self.value)
+        return self.value
+
+    def __exit__(self, *exc):
+        self._swap(self.old)
+
+    def _swap(self, value):
+        if _link is not None:
+            return _link.request("swapglobal", self.name, value, _MISSING)
+        old = self.namespace.get(self.name, _MISSING)
+        if value is _MISSING:
+            self.namespace.pop(self.name, None)
+        else:
+            self.namespace[self.name] = value
+        return old
