@@ -264,3 +264,55 @@ RIGHT = {
                           "        x -= lr * numerical_gradient(f, x)\n        i += 1\n    return x"),
     },
 }
+
+# Issue 12: more right styles, written from the statements.
+RIGHT["sum_squared_error"].update({
+    "loop over the flat arrays": (
+        "def sum_squared_error(y, t):\n    s = 0.0\n    for a, b in zip(np.ravel(y), np.ravel(t)):\n"
+        "        s += (a - b) ** 2\n    return 0.5 * s"),
+    "np.square, halved": "def sum_squared_error(y, t):\n    return np.sum(np.square(y - t)) / 2",
+    "dot product of the flat difference": "def sum_squared_error(y, t):\n    d = (y - t).ravel()\n    return 0.5 * (d @ d)",
+})
+RIGHT["mean_squared_error"].update({
+    "sum over size": "def mean_squared_error(y, t):\n    return np.sum((y - t) ** 2) / y.size",
+    "np.square(np.subtract(...)).mean()": "def mean_squared_error(y, t):\n    return np.square(np.subtract(y, t)).mean()",
+})
+RIGHT["cross_entropy_error"].update({
+    "CS231n style: pick the right column, mean": (
+        "def cross_entropy_error(y, t):\n    y = np.atleast_2d(y)\n    t = np.asarray(t)\n    if t.size == y.size:\n"
+        "        t = np.argmax(t.reshape(y.shape), axis=1)\n    t = np.atleast_1d(t).astype(int)\n    N = y.shape[0]\n"
+        "    return -np.mean(np.log(y[np.arange(N), t] + 1e-7))"),
+    "the notes: one-hot everywhere, t * log(y + delta)": (
+        "def cross_entropy_error(y, t):\n    delta = 1e-7\n    y = np.asarray(y)\n    t = np.asarray(t)\n"
+        "    if y.ndim == 1:\n        y = y.reshape(1, -1)\n        t = t.reshape(1, -1) if t.size == y.size else t.reshape(1)\n"
+        "    if t.shape != y.shape:\n        t = np.eye(y.shape[1])[t.reshape(-1)]\n"
+        "    return -np.sum(t * np.log(y + delta)) / y.shape[0]"),
+})
+RIGHT["sample_batch"].update({
+    "permutation, first batch_size": (
+        "def sample_batch(x, t, batch_size):\n    idx = np.random.permutation(len(x))[:batch_size]\n    return x[idx], t[idx]"),
+    "randint": (
+        "def sample_batch(x, t, batch_size):\n    idx = np.random.randint(0, x.shape[0], batch_size)\n    return x[idx], t[idx]"),
+})
+RIGHT["numerical_diff"].update({
+    "float result, 2e-4 literal": "def numerical_diff(f, x):\n    return float((f(x + 1e-4) - f(x - 1e-4)) / 2e-4)",
+})
+RIGHT["numerical_gradient"].update({
+    "a copy per evaluation": (
+        "def numerical_gradient(f, x):\n    h = 1e-4\n    grad = np.empty(x.shape)\n    for idx in np.ndindex(*x.shape):\n"
+        "        xp = x.copy()\n        xp[idx] += h\n        xm = x.copy()\n        xm[idx] -= h\n"
+        "        grad[idx] = (f(xp) - f(xm)) / (2 * h)\n    return grad"),
+    "flat view of x": (
+        "def numerical_gradient(f, x):\n    h = 1e-4\n    flat = x.reshape(-1)\n    grad = np.zeros(flat.size)\n"
+        "    for i in range(flat.size):\n        old = flat[i]\n        flat[i] = old + h\n        fp = f(x)\n"
+        "        flat[i] = old - h\n        fm = f(x)\n        flat[i] = old\n        grad[i] = (fp - fm) / (2 * h)\n"
+        "    return grad.reshape(x.shape)"),
+})
+RIGHT["gradient_descent"].update({
+    "the book, in place": (
+        "def gradient_descent(f, init_x, lr=0.01, step_num=100):\n    x = init_x\n    for i in range(step_num):\n"
+        "        grad = numerical_gradient(f, x)\n        x -= lr * grad\n    return x"),
+    "a new array each step": (
+        "def gradient_descent(f, init_x, lr=0.01, step_num=100):\n    x = np.array(init_x, dtype=float)\n"
+        "    for _ in range(step_num):\n        x = x - lr * numerical_gradient(f, x)\n    return x"),
+})
