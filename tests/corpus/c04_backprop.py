@@ -124,7 +124,6 @@ WRONG["relu"] = {
     "class-level mask": _relu("        Relu.mask = (x <= 0)\n        return np.maximum(x, 0)",
                               "        dx = dout.copy()\n        dx[Relu.mask] = 0\n        return dx"),
     "leaky": _relu("        self.mask = (x <= 0)\n        return np.where(self.mask, 0.01 * x, x)", _RELU_BWD),
-    "float64 output": _relu("        self.mask = (x <= 0)\n        return np.maximum(x, 0).astype(np.float64)", _RELU_BWD),
 }
 RIGHT["relu"] = {
     "book (writes into dout)": _relu(_RELU_FWD, "        dout[self.mask] = 0\n        dx = dout\n        return dx"),
@@ -510,3 +509,60 @@ RIGHT["gradient_check"] = {
         "    gb = network.gradient(x, t)\n    gn = network.numerical_gradient(x, t)\n"
         "    return {k: float(np.abs(gb[k] - gn[k]).mean()) for k in ('W1', 'b1', 'W2', 'b2')}"),
 }
+
+
+# Issue 12: more right styles, written from the statements.  The dtype of Relu and Sigmoid is not graded
+# (the statement says why), so a float64 result for float32 input is right.
+RIGHT["relu"].update({
+    "float64 output for float32 input": _relu(
+        "        self.mask = (x <= 0)\n        return np.maximum(x, 0).astype(np.float64)", _RELU_BWD),
+    "x * (x > 0), mask kept as floats": _relu(
+        "        self.keep = (x > 0).astype(float)\n        return x * self.keep", "        return dout * self.keep",
+        init="        self.keep = None"),
+})
+RIGHT["sigmoid"].update({
+    "notebook 02's float64 sigmoid": _sig(
+        "        self.out = 1 / (1 + np.exp(-np.asarray(x, dtype=float)))\n        return self.out",
+        "        return dout * self.out * (1 - self.out)"),
+    "stable, exp of -|x|": _sig(
+        "        e = np.exp(-np.abs(x))\n        self.out = np.where(x >= 0, 1 / (1 + e), e / (1 + e))\n        return self.out",
+        "        return dout * (1.0 - self.out) * self.out"),
+})
+RIGHT["affine"].update({
+    "CS231n style (affine_forward/backward), cache tuple": _aff(
+        init="        self.W = W\n        self.b = b\n        self.cache = None\n        self.dW = None\n        self.db = None",
+        forward="        out = x.reshape(x.shape[0], -1).dot(self.W) + self.b\n        self.cache = x\n        return out",
+        backward=("        x = self.cache\n        dx = dout.dot(self.W.T).reshape(x.shape)\n"
+                  "        self.dW = x.reshape(x.shape[0], -1).T.dot(dout)\n        self.db = np.sum(dout, axis=0)\n"
+                  "        return dx")),
+})
+RIGHT["softmax_with_loss"].update({
+    "CS231n style: probabilities, labels, mean": _swl(
+        forward=("        shifted = x - np.max(x, axis=1, keepdims=True)\n"
+                 "        probs = np.exp(shifted) / np.sum(np.exp(shifted), axis=1, keepdims=True)\n"
+                 "        labels = np.argmax(t, axis=1) if np.ndim(t) == 2 else np.asarray(t)\n"
+                 "        self.y, self.t = probs, labels\n        N = x.shape[0]\n"
+                 "        self.loss = -np.sum(np.log(probs[np.arange(N), labels] + 1e-7)) / N\n        return self.loss"),
+        backward=("        N = self.y.shape[0]\n        dx = self.y.copy()\n        dx[np.arange(N), self.t] -= 1\n"
+                  "        return dx * dout / N")),
+})
+RIGHT["two_layer_net"].update({
+    "backward written out, no loop": _NET_BOOK.replace(
+        """        layers = list(self.layers.values())
+        layers.reverse()
+        for layer in layers:
+            dout = layer.backward(dout)
+""", """        dout = self.layers['Affine2'].backward(dout)
+        dout = self.layers['Relu1'].backward(dout)
+        dout = self.layers['Affine1'].backward(dout)
+"""),
+})
+RIGHT["gradient_check"].update({
+    "np.mean over a dict comprehension": _gc(
+        "    num, bp = network.numerical_gradient(x, t), network.gradient(x, t)\n"
+        "    return {key: np.mean(np.abs(num[key] - bp[key])) for key in bp}"),
+    "loop, float64 sums": _gc(
+        "    num = network.numerical_gradient(x, t)\n    bp = network.gradient(x, t)\n    out = {}\n"
+        "    for key in ('W1', 'b1', 'W2', 'b2'):\n        d = np.abs(bp[key] - num[key])\n"
+        "        out[key] = d.sum() / d.size\n    return out"),
+})
