@@ -419,8 +419,9 @@ call(_m.count_params, _name="build_sequential().count_params").equal(79510,
 _dense = [l for l in _m.layers if isinstance(l, keras.layers.Dense)]
 check([l.units for l in _dense] == [100, 10], call="build_sequential()", expected="Dense layers of 100 and 10 units",
       got=str([l.units for l in _dense]))
-check(_dense[0].activation is keras.activations.relu, call="build_sequential()", expected="Dense(100, activation='relu')",
-      got=str(getattr(_dense[0].activation, "__name__", _dense[0].activation)), hint="activation='relu'")
+_act = np.asarray(_dense[0].activation(tf.constant([-2.0, 0.5, 3.0])))
+check(np.allclose(_act, [0.0, 0.5, 3.0]), call="build_sequential()", expected="Dense(100, activation='relu'): relu(-2, 0.5, 3) = (0, 0.5, 3)",
+      got=f"its activation gives {_act}", hint="activation='relu'")
 check(tuple(_m.input_shape) == (None, 28, 28, 1), call="build_sequential()", expected="input shape (None, 28, 28, 1)",
       got=str(_m.input_shape), hint="keras.Input((28, 28, 1)) first")
 ### END HIDDEN TESTS

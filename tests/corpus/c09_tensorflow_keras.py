@@ -45,7 +45,6 @@ _WRONG = {
     },
     "compile_and_fit": {
         "no validation": "def compile_and_fit(model, x, t, epochs, batch_size):\n    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(), metrics=['accuracy'])\n    return model.fit(x, t, batch_size=batch_size, epochs=epochs, verbose=0)",
-        "from_logits on probabilities": "def compile_and_fit(model, x, t, epochs, batch_size):\n    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=['accuracy'])\n    return model.fit(x, t, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=0)",
         "SGD": "def compile_and_fit(model, x, t, epochs, batch_size):\n    model.compile(optimizer='sgd', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n    return model.fit(x, t, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=0)",
         "default batch size": "def compile_and_fit(model, x, t, epochs, batch_size):\n    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(), metrics=['accuracy'])\n    return model.fit(x, t, epochs=epochs, validation_split=0.1, verbose=0)",
         "returns the model": "def compile_and_fit(model, x, t, epochs, batch_size):\n    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(), metrics=['accuracy'])\n    model.fit(x, t, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=0)\n    return model",
