@@ -57,8 +57,20 @@ class ClusterUnavailable(RuntimeError):
 
 
 # --- the head ------------------------------------------------------------------------------------
+_software: dict = {}
+
+
 def software() -> dict:
-    """What must be the same on the head and on every worker (hosts built from one image)."""
+    """What must be the same on the head and on every worker (hosts built from one image).
+
+    Computed once per process, near when it imported the grader: a checkout edited while a
+    worker runs does not make it refuse work it already loaded."""
+    if not _software:
+        _software.update(_measure_software())
+    return dict(_software)
+
+
+def _measure_software() -> dict:
     from importlib.metadata import version
 
     import course
