@@ -90,14 +90,14 @@ def load_checkpoint(model: torch.nn.Module, path, max_mb: float = 20) -> torch.n
     problem = _mismatch(model, state)
     if problem:
         raise CheckpointError(
-            f"{Path(path).name} does not fit this {type(model).__name__}: {problem}.\n"
+            f"{Path(path).name} does not fit this {model.__class__.__name__}: {problem}.\n"
             f"  fix: the checkpoint must come from the same class definition; train again after "
             f"changing the model, and save model.state_dict().")
     model.cpu()
     try:
         model.load_state_dict(state)
     except Exception as exc:  # noqa: BLE001
-        raise CheckpointError(f"{Path(path).name} could not be loaded into {type(model).__name__}: "
+        raise CheckpointError(f"{Path(path).name} could not be loaded into {model.__class__.__name__}: "
                               f"{str(exc).splitlines()[0][:300]}") from None
     return model.eval()
 

@@ -40,6 +40,32 @@ def student_side(module: str):
     return importlib.import_module(module)
 
 
+def student_global(name: str):
+    """The student's global *name* as their kernel has it (in the judge, a locked cell's names are the
+    judge's own copies: this reaches the kernel's, e.g. a model builder whose model runs there)."""
+    if _link is not None:
+        return _link.request("name", name)
+    namespace = sys._getframe(1).f_globals
+    if name not in namespace:
+        raise NameError(f"name {name!r} is not defined")
+    return namespace[name]
+
+
+def student_file(path) -> bytes | None:
+    """The bytes of *path* as the student's code sees the file system (their kernel's), or None."""
+    if _link is not None:
+        return _link.request("readfile", str(path))
+    return read_file(str(path))
+
+
+def read_file(path: str, limit: int = 16 << 20) -> bytes | None:
+    import os
+    if not os.path.isfile(path) or os.path.getsize(path) > limit:
+        return None
+    with open(path, "rb") as f:
+        return f.read(limit)
+
+
 def on_student_objects(fn):
     """Mark *fn*, a function of the test that the student's code calls back, as one that may get the
     student's own objects (``grads_with_retain(lambda a: 3 * a, ...)`` gets a tensor with a graph).

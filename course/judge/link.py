@@ -217,7 +217,7 @@ class Link:
             if tag == "RG":
                 return range(int(body[0]), int(body[1]), int(body[2]))
             if tag == "P":
-                return pathlib.PurePosixPath(str(body)) if not self.strict else pathlib.Path(str(body))
+                return pathlib.Path(str(body))
             if tag == "B":
                 return bytes(blobs[body])
             if tag in ("TD", "DV", "TS", "TN"):
@@ -357,7 +357,7 @@ class Link:
             self.serve_one(h, b)
 
     def serve_one(self, h, b) -> None:
-        out, err = io.StringIO(), io.StringIO()
+        out, err = _Stream("<stdout>"), _Stream("<stderr>")
         reply: dict = {"k": "r", "n": h.get("n")}
         blobs: list[bytes] = []
         try:
@@ -453,6 +453,15 @@ def _holds_proxy(obj, depth: int = 0) -> bool:
     if depth < MAX_DEPTH and type(obj) is dict:
         return any(_holds_proxy(x, depth + 1) for x in [*obj.keys(), *obj.values()])
     return False
+
+
+class _Stream(io.StringIO):
+    """A captured stdout or stderr, named like the real one (a ``logging.StreamHandler()`` made while the
+    student's code answers a request keeps it, and a test can still tell it writes to stderr)."""
+
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
 
 
 class _Capture:
@@ -579,7 +588,7 @@ _TENSOR_DUNDERS = {f"__{op}__" for op in ("add", "radd", "sub", "rsub", "mul", "
                                           "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "xor")}
 
 
-_LIBRARIES = ("torch", "numpy", "collections", "builtins", "pathlib")
+_LIBRARIES = ("torch", "numpy", "collections", "builtins", "pathlib", "logging", "io")
 
 
 def _library_class(qualified: str):

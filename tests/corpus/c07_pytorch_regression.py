@@ -57,6 +57,7 @@ WRONG = {
         "torch.seed() draws a fresh seed": (
             "def set_seed(seed):\n    random.seed(seed)\n    np.random.seed(seed)\n    torch.seed()"),
         "not written": "def set_seed(seed):\n    raise NotImplementedError()",
+        'seeds with seed + 1': 'def set_seed(seed):\n    random.seed(seed + 1)\n    np.random.seed(seed + 1)\n    torch.manual_seed(seed + 1)\n',
     },
     "california_housing_dataset": {
         "target of shape ()": _DATASET_HEAD + """    def __init__(self, features, targets):
@@ -158,6 +159,9 @@ WRONG = {
             "        perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed + k)).tolist()\n"
             "        size = round(f * n)\n        parts.append(Subset(dataset, perm[start:start + size]))\n"
             "        start += size\n    return parts"),
+        "seeds the global generator (a side effect), then random_split": (
+            "def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed=0):\n"
+            "    torch.manual_seed(seed)\n    return random_split(dataset, fractions)"),
     },
     "fit_standardizer": {
         "leak: statistics of the whole dataset": (
@@ -260,6 +264,9 @@ class MLP(nn.Module):
         super().__init__()
         raise NotImplementedError()
 """,
+        'LeakyReLU instead of ReLU': 'class MLP(nn.Module):\n    def __init__(self, n_inputs=8, hidden_sizes=(100, 100), n_outputs=1):\n        super().__init__()\n        layers = []\n        for n in hidden_sizes:\n            layers += [nn.Linear(n_inputs, n), nn.LeakyReLU(0.1)]\n            n_inputs = n\n        layers.append(nn.Linear(n_inputs, n_outputs))\n        self.layers = nn.Sequential(*layers)\n\n    def forward(self, x):\n        return self.layers(x)\n',
+        "tanh hidden layers": _mlp(act="nn.Tanh()"),
+        "sigmoid hidden layers (seed 000's activation)": _mlp(act="nn.Sigmoid()"),
     },
     "train_one_epoch": {
         "no zero_grad (gradients accumulate)": _EPOCH_HEAD + """    model.train()
@@ -454,6 +461,8 @@ class MLP(nn.Module):
             "    logger = logging.getLogger(name)\n    logger.setLevel(logging.INFO)\n    logger.propagate = False\n"
             "    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n"
             "    logger.addHandler(logging.FileHandler(log_file))"),
+        'level DEBUG': "def make_logger(log_file, name='housing'):\n    logger = logging.getLogger(name)\n    logger.setLevel(logging.DEBUG)\n    logger.propagate = False\n    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n    logger.addHandler(logging.FileHandler(log_file))\n    return logger\n",
+        'a stderr StreamHandler besides the file': "def make_logger(log_file, name='housing'):\n    logger = logging.getLogger(name)\n    logger.setLevel(logging.INFO)\n    logger.propagate = False\n    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n    logger.addHandler(logging.FileHandler(log_file))\n    logger.addHandler(logging.StreamHandler())\n    return logger\n",
     },
     "fit": {
         "saves every epoch (the last model)": _fit(
@@ -582,9 +591,6 @@ def set_seed(seed=1):
 """,
     },
     "split_dataset": {
-        "seed the global generator, then random_split": (
-            "def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed=0):\n"
-            "    torch.manual_seed(seed)\n    return random_split(dataset, fractions)"),
         "integer lengths, the remainder to the test part": (
             "def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed=0):\n"
             "    n = len(dataset)\n    n_train = int(fractions[0] * n)\n    n_val = int(fractions[1] * n)\n"
@@ -623,8 +629,6 @@ class MLP(nn.Module):
             x = F.relu(layer(x))
         return self.out(x)
 """,
-        "tanh hidden layers": _mlp(act="nn.Tanh()"),
-        "sigmoid hidden layers (seed 000's activation)": _mlp(act="nn.Sigmoid()"),
         "named layers with add_module, the seed's F.relu": """
 class MLP(nn.Module):
     def __init__(self, n_inputs=8, hidden_sizes=(100, 100), n_outputs=1):
