@@ -458,7 +458,7 @@ def build_functional():
 """)
 
 nb.test("test_build_functional", MODEL_HELPERS + r"""
-_m = call(build_functional).is_instance(keras.Model, hint="return keras.Model(inputs=inputs, outputs=outputs)").value
+_m = call(build_functional).is_instance(keras.Model, hint="return keras.Model(inputs=..., outputs=...)").value
 _probabilities_ok(_m, "build_functional()")
 check(any(isinstance(l, keras.layers.Concatenate) for l in _m.layers), call="build_functional()",
       expected="a Concatenate layer that merges the two branches", got=str([type(l).__name__ for l in _m.layers]),
@@ -669,10 +669,10 @@ nb.answer("train_step", r"""
 def train_step(model, loss_fn, optimizer, x, t):
     ### BEGIN SOLUTION
     with tf.GradientTape() as tape:
-        y = model(x, training=True)
-        loss = loss_fn(t, y)
-    grads = tape.gradient(loss, model.trainable_weights)
-    optimizer.apply_gradients(zip(grads, model.trainable_weights))
+        outputs = model(x, training=True)
+        loss = loss_fn(t, outputs)
+    gradients = tape.gradient(loss, model.trainable_weights)
+    optimizer.apply_gradients(zip(gradients, model.trainable_weights))
     return loss
     ### END SOLUTION
 """)
@@ -719,8 +719,8 @@ for _seed in (1, 2):
         _loss, _w, _b = _manual_step(_m, _x.astype(float), _t, 0.1)
         _call(train_step, _m, keras.losses.SparseCategoricalCrossentropy(), keras.optimizers.SGD(0.1), _x, _t).close(
             _loss, rtol=1e-4, hint="return the loss computed before the update")
-        check(np.allclose(_m.trainable_weights[0].numpy(), _w, atol=1e-5)
-              and np.allclose(_m.trainable_weights[1].numpy(), _b, atol=1e-5),
+        _now = [_v.numpy() for _v in _m.trainable_weights]
+        check(np.allclose(_now[0], _w, atol=1e-5) and np.allclose(_now[1], _b, atol=1e-5),
               call=f"train_step (step {_step + 1})", expected="one SGD step on this batch's gradient", got="other weights")
 # dropout layers need training=True inside the step
 keras.utils.set_random_seed(3)
