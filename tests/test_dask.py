@@ -174,6 +174,46 @@ def _solution_lines(notebook: Path) -> list[str]:
     return lines
 
 
+def test_a_worker_without_a_sandbox_leaves_and_its_task_goes_elsewhere(cluster, dask_run, tmp_path):
+    """A worker that cannot start bubblewrap (not on its PATH) takes a task: it leaves the
+    cluster, its nanny-less process ends, and the task is graded by another worker."""
+    from distributed import Client
+
+    from course.grader import cluster as cl
+    from course.grader import gradebook
+    address, _, base = cluster
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no /usr/bin: no bwrap
+    log = base / "nobwrap.log"
+    proc = subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                             "--name", "nobwrap", "--local-directory", str(tmp_path)], cwd=tmp_path, env=env,
+                            stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    try:
+        with Client(address, timeout=30) as client:
+            client.wait_for_workers(3, timeout=60)
+            bad = next(a for a, w in client.scheduler_info(n_workers=-1)["workers"].items()
+                       if w["name"] == "nobwrap")
+            db = gradebook.definitions_copy(f"sqlite:///{dask_run / 'gradebook.db'}", tmp_path / "t.db")
+            bundle = cl.make_bundle(dask_run, ASSIGNMENTS, db)
+            student = "bob-partial"
+            payload = cl.pack_submission(EXAMPLES / "submitted" / student / "01_perceptron")
+            future = client.submit(cl.grade_task, bundle,
+                                   {"assignment": "01_perceptron", "student": student, "extension_s": None},
+                                   payload, {"use_sandbox": True, "limits": None, **OPTIONS},
+                                   workers=[bad], allow_other_workers=True, pure=False)
+            result, outputs, where = future.result(timeout=180)
+        assert proc.wait(timeout=60) is not None
+        assert where != bad
+        assert result.graded
+        assert {i["code"] for i in result.issues} == \
+            {i["code"] for i in results(dask_run)[(student, "01_perceptron")]["issues"]}
+        assert result.notebooks == results(dask_run)[(student, "01_perceptron")]["notebooks"]
+        assert "cannot grade" in log.read_text() and "bwrap" in log.read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_a_worker_killed_mid_run_loses_nothing(cluster, local_run, tmp_path_factory):
     """w1 is killed (SIGKILL) while its kernel runs: its task is graded again on w2."""
     from distributed import Client

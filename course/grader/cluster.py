@@ -22,8 +22,10 @@ The head (the machine with the course) stays the only writer of the gradebook an
   the course package, the data folders of *that* machine) and prepares its data cache.
   A worker process grades one submission at a time.
 * A task whose worker died is run again on another worker by the scheduler
-  (``distributed.scheduler.allowed-failures``, 3 by default).  A task that raised (a bug of
-  the grader, a worker without a sandbox) is reported like a crash of the local pool.
+  (``distributed.scheduler.allowed-failures``, 3 by default).  A worker that cannot grade
+  (no sandbox, other software than the head's) leaves the cluster and its task goes to
+  another (:func:`_leave`); with no worker left for a minute the run stops.  A task that
+  raised (a bug of the grader) is reported like a crash of the local pool.
 
 The connection uses Dask's own configuration: ``tls://`` addresses with the certificates
 of ``distributed.comm.tls.*`` (``~/.config/dask/distributed.yaml`` or ``DASK_DISTRIBUTED__...``
@@ -148,7 +150,7 @@ def grade_on_cluster(address: str, settings: Settings, bundle: bytes, todo: list
     """Grade *todo* (``(Job, fingerprint)`` pairs, in order of priority) through the scheduler at
     *address*; write each submission's outputs into *root* and hand its Result to *fold*.  Returns
     one record per task: its key, the worker that returned it and the time on the head."""
-    from distributed import Client, as_completed
+    from distributed import Client
 
     try:
         client = Client(address, timeout=connect_timeout, set_as_default=False)
@@ -177,7 +179,7 @@ def grade_on_cluster(address: str, settings: Settings, bundle: bytes, todo: list
                                    priority=len(todo) - rank, pure=False)
             futures[future] = (job, fp)
         ids: dict[str, int] = {}
-        for future in as_completed(list(futures), loop=client.loop):
+        for future in _completed(client, list(futures), connect_timeout):
             job, fp = futures[future]
             t = time.monotonic()
             try:
@@ -198,6 +200,28 @@ def grade_on_cluster(address: str, settings: Settings, bundle: bytes, todo: list
     return records
 
 
+def _completed(client, futures: list, patience: float):
+    """The futures as they finish; ClusterUnavailable when the cluster has had no worker for
+    *patience* seconds (workers that cannot grade leave it: see :func:`_leave`)."""
+    from distributed.client import _wait  # distributed.wait, with this client rather than a default one
+    pending, alone_since = set(futures), None
+    while pending:
+        try:
+            done, pending = client.sync(_wait, pending, timeout=5, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            if client.scheduler_info(n_workers=-1)["workers"]:
+                alone_since = None
+            elif alone_since is None:
+                alone_since = time.monotonic()
+            elif time.monotonic() - alone_since > patience:
+                raise ClusterUnavailable(
+                    f"the Dask cluster has had no worker for {patience:g} s, with {len(pending)} submissions "
+                    "left to grade (a worker that cannot grade, without bubblewrap or with other software "
+                    "than the head, leaves the cluster: see the workers' logs)") from None
+            continue
+        yield from sorted(done, key=futures.index)
+
+
 def _write_outputs(outputs: bytes, root: Path, job: Job) -> None:
     """autograded/<student>/<id>/ and feedback/<student>/<id>/ from a task's tar, each replaced whole."""
     from .worker import _replace
@@ -214,6 +238,25 @@ def _write_outputs(outputs: bytes, root: Path, job: Job) -> None:
 def _bundle(data: bytes) -> bytes:
     """The bundle as a task of its own: computed again wherever it is needed, if a worker is lost."""
     return data
+
+
+class CannotGradeHere(RuntimeError):
+    """This worker cannot grade at all: no sandbox, or other software than the head's."""
+
+
+def _leave(exc: Exception):
+    """Take this worker out of the cluster (its nanny too: it would come back the same) and have
+    the scheduler give the task to another worker."""
+    import logging
+
+    from distributed import Reschedule, get_worker
+    try:
+        me = get_worker()
+    except ValueError:  # not in a worker
+        raise exc from None
+    logging.getLogger("distributed.worker").error("dlcourse: this worker cannot grade, it leaves: %s", exc)
+    me.loop.add_callback(me.close, nanny=True, reason=f"dlcourse: cannot grade here: {exc}"[:300])
+    raise Reschedule()
 
 
 class _Place:
@@ -290,7 +333,7 @@ def _check_software(manifest: dict) -> None:
     head, here = manifest["software"], software()
     differ = {k: (head[k], here.get(k)) for k in head if head[k] != here.get(k)}
     if differ:
-        raise RuntimeError("this worker's software differs from the head's (build every grading host from "
+        raise CannotGradeHere("this worker's software differs from the head's (build every grading host from "
                            "one image): " + ", ".join(f"{k} {a} on the head, {b} here" for k, (a, b) in differ.items()))
 
 
@@ -319,8 +362,11 @@ def grade_task(bundle: bytes, job: dict, payload: bytes, options: dict) -> tuple
         t0 = time.monotonic()
         worker._quiet()
         folder, manifest = _unpack(bundle)
-        _check_software(manifest)
-        box = _sandbox(options.get("limits")) if options["use_sandbox"] else None
+        try:
+            _check_software(manifest)
+            box = _sandbox(options.get("limits")) if options["use_sandbox"] else None
+        except (CannotGradeHere, sandbox.SandboxUnavailable) as exc:
+            _leave(exc)
         if box is not None:
             _prepare(manifest)
         task = _home() / "task"

@@ -215,6 +215,8 @@ def fingerprint(settings: Settings, job: Job) -> str:
 def _reusable(previous: dict | None, fp: str, root: Path, job: Job, gb) -> bool:
     if not previous or previous.get("fingerprint") != fp:
         return False
+    if any(i.get("code") == "grader-error" for i in previous.get("issues", [])):
+        return False  # the grader failed (a bug, a lost cluster): grade it again
     from nbgrader.api import MissingEntry
     try:
         gb.find_submission(job.assignment, job.student)
