@@ -4,6 +4,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from .sides import on_student_objects
+
 __all__ = ["count_parameters", "count_macs"]
 
 
@@ -28,6 +30,7 @@ def count_macs(model: nn.Module, input_shape=(1, 3, 32, 32)) -> int:
         elif isinstance(module, nn.Linear):
             total += output.numel() * module.in_features
 
+    hook = on_student_objects(hook)   # under grading, the model may live in the student's kernel
     handles = [m.register_forward_hook(hook) for m in model.modules()
                if isinstance(m, (nn.Conv2d, nn.Linear))]
     was_training = model.training

@@ -168,6 +168,8 @@ class Link:
             return {"DV": str(obj)}
         if isinstance(obj, torch.Size):
             return {"TS": list(obj)}
+        if isinstance(obj, torch.memory_format):
+            return {"MF": str(obj).replace("torch.", "")}
         if type(obj) is torch.Tensor and not obj.requires_grad and obj.layout == torch.strided \
                 and not obj.is_quantized:
             data = obj.detach().cpu()
@@ -220,7 +222,7 @@ class Link:
                 return pathlib.Path(str(body))
             if tag == "B":
                 return bytes(blobs[body])
-            if tag in ("TD", "DV", "TS", "TN"):
+            if tag in ("TD", "DV", "TS", "TN", "MF"):
                 return self._decode_torch(tag, body, v, blobs)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise wire.WireError(f"a malformed value ({type(exc).__name__})") from None
@@ -232,6 +234,11 @@ class Link:
             return torch.Size([int(x) for x in body])
         if tag == "DV":
             return torch.device(str(body))
+        if tag == "MF":
+            found = getattr(torch, str(body), None)
+            if not isinstance(found, torch.memory_format):
+                raise wire.WireError("an unknown memory format")
+            return found
         dtype = getattr(torch, str(v["dt"] if tag == "TN" else body), None)
         if not isinstance(dtype, torch.dtype):
             raise wire.WireError("an unknown torch dtype")

@@ -152,6 +152,13 @@ WRONG = {
             "correct += (model(images).argmax(dim=1) == labels).sum().item()"),
         "only the first batch": _TRAIN_REF.replace("        seen += len(labels)\n",
                                                    "        seen += len(labels)\n        break\n"),
+        "seed style: mean of batch losses, numpy (wrong when the last batch is smaller)": (
+            "def train_one_epoch(model, loader, loss_fn, optimizer, device):\n    model.train()\n"
+            "    losses, hits, n = [], 0, 0\n    for i, (x, t) in enumerate(loader):\n"
+            "        x, t = x.to(device), t.to(device)\n        optimizer.zero_grad()\n        y = model(x)\n"
+            "        loss = loss_fn(y, t)\n        loss.backward()\n        optimizer.step()\n"
+            "        losses.append(loss.item())\n        hits += int((y.detach().cpu().numpy().argmax(axis=1) == t.cpu().numpy()).sum())\n"
+            "        n += len(t)\n    return float(np.mean(losses)), hits / n"),
     },
     "evaluate": {
         "no model.eval()": _EVAL_REF.replace("    model.eval()\n", ""),
@@ -249,13 +256,6 @@ RIGHT = {
             "        running_loss += loss.item() * inputs.size(0)\n        _, predicted = torch.max(outputs.data, 1)\n"
             "        correct += (predicted == targets).sum().item()\n"
             "    n = len(loader.dataset)\n    return running_loss / n, correct / n"),
-        "seed style: mean of batch losses, numpy": (
-            "def train_one_epoch(model, loader, loss_fn, optimizer, device):\n    model.train()\n"
-            "    losses, hits, n = [], 0, 0\n    for i, (x, t) in enumerate(loader):\n"
-            "        x, t = x.to(device), t.to(device)\n        optimizer.zero_grad()\n        y = model(x)\n"
-            "        loss = loss_fn(y, t)\n        loss.backward()\n        optimizer.step()\n"
-            "        losses.append(loss.item())\n        hits += int((y.detach().cpu().numpy().argmax(axis=1) == t.cpu().numpy()).sum())\n"
-            "        n += len(t)\n    return float(np.mean(losses)), hits / n"),
     },
     "evaluate": {
         "reference": _EVAL_REF,
