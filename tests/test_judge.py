@@ -95,3 +95,121 @@ def test_pickles_and_object_arrays_are_refused():
         wire.array_from(buf.getvalue())
     with pytest.raises(wire.WireError):
         Link(strict=True).decode({"Q": 1}, [])
+
+
+# --- course.sides: what a test builds on the student's side ------------------------------------------
+_STUDENT_CELLS = """
+def gen_batch():
+    return "the student's batch"
+
+def train():
+    return gen_batch()
+
+class Box:
+    size = 3
+
+def apply(f):
+    return f(Box())
+
+def creator(t):
+    return type(t.grad_fn).__name__
+
+def defaults(a, b=2, *, c=None):
+    return a
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+"""
+
+
+@pytest.fixture
+def sides():
+    """A judge-side Link with course.sides pointed at it, and a kernel with the agent's operations."""
+    from course import sides as sides_module
+    from course.judge import agent
+    ns: dict = {}
+    exec(_STUDENT_CELLS, ns)
+    ours, theirs = socket.socketpair()
+    kernel = Link(strict=False, namespace=ns)
+    kernel.extra_ops.update(module=agent.module, swapglobal=agent.swap_global, readfile=agent.read_file)
+    kernel.sock = theirs
+    saved = agent._link, sides_module._link
+    agent._link = kernel
+    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
+    thread.start()
+    link = Link(strict=True)
+    link.sock = ours
+    sides_module._link = link
+    yield link
+    agent._link, sides_module._link = saved
+    link.hang_up()
+    thread.join(5)
+
+
+def test_tensors_made_on_the_students_side_keep_their_graph(sides):
+    from course.sides import student_side
+    st = student_side("torch")
+    x = st.tensor([1.0, 2.0], requires_grad=True)
+    assert is_proxy(x)
+    assert sides.request("name", "creator")(x * 2) == "MulBackward0"
+    assert sides.request("name", "creator")(st.sigmoid(x)) == "SigmoidBackward0"
+    with pytest.raises(ValueError):
+        student_side("os")
+
+
+def test_patch_student_swaps_the_kernels_global_and_puts_it_back(sides):
+    from course.sides import patch_student
+    train = sides.request("name", "train")
+    with patch_student("gen_batch", lambda: "the test's batch"):
+        assert train() == "the test's batch"
+    assert train() == "the student's batch"
+
+
+def test_callbacks_get_the_students_objects_only_when_marked(sides):
+    from course.sides import on_student_objects
+    apply = sides.request("name", "apply")
+    with pytest.raises(PermissionError):
+        apply(lambda box: 1)
+    assert apply(on_student_objects(lambda box: box.size * 2)) == 6
+
+
+def test_signatures_and_files_of_the_students_side(sides, tmp_path):
+    import inspect
+
+    from course.sides import student_file
+    assert str(inspect.signature(sides.request("name", "defaults"))) == "(a, b=2, *, c=None)"
+    path = tmp_path / "log.txt"
+    sides.request("name", "write")(str(path), "written by the student")
+    assert student_file(path) == b"written by the student"
+    assert student_file(tmp_path / "missing.txt") is None
+
+
+def test_sides_are_plain_in_the_kernel():
+    import torch
+
+    from course.sides import patch_student, student_global, student_side
+    assert student_side("torch") is torch
+    globals()["_sides_probe"] = 1
+    with patch_student("_sides_probe", 2):
+        assert student_global("_sides_probe") == 2
+    assert student_global("_sides_probe") == 1
+    del globals()["_sides_probe"]
+
+
+def test_torch_memory_formats_devices_and_dtypes_cross_by_value():
+    import torch
+    ident = lambda x: x  # noqa: E731
+    ours, theirs = socket.socketpair()
+    kernel = Link(strict=False, namespace={"ident": ident})
+    kernel.sock = theirs
+    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
+    thread.start()
+    link = Link(strict=True)
+    link.sock = ours
+    try:
+        for value in (torch.channels_last, torch.float16, torch.device("cpu")):
+            assert link.request("name", "ident")(value) == value
+    finally:
+        link.hang_up()
+        thread.join(5)
