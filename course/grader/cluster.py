@@ -170,17 +170,25 @@ def grade_on_cluster(address: str, settings: Settings, bundle: bytes, todo: list
         bundle_future = client.submit(_bundle, bundle, key=f"dlcourse-bundle-{digest}", pure=False)
         options = {"use_sandbox": settings.sandbox is not None, "limits": (settings.sandbox or {}).get("limits"),
                    "cell_timeout": settings.cell_timeout, "notebook_timeout": settings.notebook_timeout}
-        futures = {}
-        for rank, (job, fp) in enumerate(todo):
-            payload = pack_submission(Path(job.submission))
-            remote = {"assignment": job.assignment, "student": job.student, "extension_s": job.extension_s}
-            key = f"dlcourse-grade-{job.assignment}-{job.student}-{fp[:12]}"
-            future = client.submit(grade_task, bundle_future, remote, payload, options, key=key,
-                                   priority=len(todo) - rank, pure=False)
-            futures[future] = (job, fp)
+        futures: dict = {}
+        queue = list(enumerate(todo))
+        # Submissions travel inside their tasks, which the scheduler keeps until they are done: only
+        # a window of them is on the cluster at a time (the longest first), the rest wait on the head.
+        window = max(16, 4 * sum(w["nthreads"] for w in workers.values()))
+
+        def submit_more() -> None:
+            while queue and len(futures) < window:
+                rank, (job, fp) = queue.pop(0)
+                remote = {"assignment": job.assignment, "student": job.student, "extension_s": job.extension_s}
+                future = client.submit(grade_task, bundle_future, remote, pack_submission(Path(job.submission)),
+                                       options, key=f"dlcourse-grade-{job.assignment}-{job.student}-{fp[:12]}",
+                                       priority=len(todo) - rank, pure=False)
+                futures[future] = (job, fp)
+
+        submit_more()
         ids: dict[str, int] = {}
-        for future in _completed(client, list(futures), connect_timeout):
-            job, fp = futures[future]
+        for future in _completed(client, futures, connect_timeout, submit_more):
+            job, fp = futures.pop(future)
             t = time.monotonic()
             try:
                 result, outputs, where = future.result()
@@ -200,14 +208,15 @@ def grade_on_cluster(address: str, settings: Settings, bundle: bytes, todo: list
     return records
 
 
-def _completed(client, futures: list, patience: float):
-    """The futures as they finish; ClusterUnavailable when the cluster has had no worker for
-    *patience* seconds (workers that cannot grade leave it: see :func:`_leave`)."""
+def _completed(client, futures: dict, patience: float, refill):
+    """The futures of *futures* (which the caller empties and *refill* fills) as they finish;
+    ClusterUnavailable when the cluster has had no worker for *patience* seconds (workers that
+    cannot grade leave it: see :func:`_leave`)."""
     from distributed.client import _wait  # distributed.wait, with this client rather than a default one
-    pending, alone_since = set(futures), None
-    while pending:
+    alone_since = None
+    while futures:
         try:
-            done, pending = client.sync(_wait, pending, timeout=5, return_when="FIRST_COMPLETED")
+            done, _ = client.sync(_wait, list(futures), timeout=5, return_when="FIRST_COMPLETED")
         except TimeoutError:
             if client.scheduler_info(n_workers=-1)["workers"]:
                 alone_since = None
@@ -215,11 +224,14 @@ def _completed(client, futures: list, patience: float):
                 alone_since = time.monotonic()
             elif time.monotonic() - alone_since > patience:
                 raise ClusterUnavailable(
-                    f"the Dask cluster has had no worker for {patience:g} s, with {len(pending)} submissions "
-                    "left to grade (a worker that cannot grade, without bubblewrap or with other software "
+                    f"the Dask cluster has had no worker for {patience:g} s, with {len(futures)} submissions "
+                    "or more left to grade (a worker that cannot grade, without bubblewrap or with other software "
                     "than the head, leaves the cluster: see the workers' logs)") from None
             continue
-        yield from sorted(done, key=futures.index)
+        order = list(futures)
+        for future in sorted(done, key=order.index):
+            yield future
+        refill()
 
 
 def _write_outputs(outputs: bytes, root: Path, job: Job) -> None:
