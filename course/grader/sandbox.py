@@ -75,7 +75,7 @@ class Sandbox:
     aliases: dict[str, str] = field(default_factory=dict)  # path inside -> real path (a symlinked venv)
     limits: Limits = field(default_factory=Limits)
     matplotlib_cache: str | None = None        # a folder holding fontlist-*.json
-    hidden: dict[str, str] = field(default_factory=dict)  # host path -> file shown in its place
+    hidden: dict[str, str] = field(default_factory=dict)  # host path -> file or folder shown in its place
 
     def command(self, argv: list[str], *, workdir: str, runtime_dir: str, name: str,
                 uid: int | None = None) -> list[str]:
@@ -112,9 +112,9 @@ class Sandbox:
         if self.matplotlib_cache:
             for font_list in Path(self.matplotlib_cache).glob("fontlist-*.json"):
                 args += ["--ro-bind", str(font_list), f"{mpl}/{font_list.name}"]
-        for path, stub in self.hidden.items():  # e.g. course/functions.py while 02 is graded
+        for path, stub in self.hidden.items():  # course/functions.py while 02 is graded; 07's, 08's test labels
             args += ["--ro-bind", stub, path]
-        for cache in sorted({str(Path(p).parent / "__pycache__") for p in self.hidden}):
+        for cache in sorted({str(Path(p).parent / "__pycache__") for p in self.hidden if p.endswith(".py")}):
             args += ["--tmpfs", cache]  # no compiled copy of a hidden module either
         args += ["--bind", workdir, inside, "--bind", runtime_dir, runtime_dir, "--chdir", inside]
         env = {"HOME": HOME, "TMPDIR": "/tmp", "MPLCONFIGDIR": mpl,

@@ -290,6 +290,9 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
     if settings.sandbox is not None and policy.get("hidden_modules"):
         c.SandboxKernelManager.sandbox = {**c.SandboxKernelManager.sandbox,
                                           "hidden": hidden_modules(runtime.parent, policy["hidden_modules"])}
+    if settings.sandbox is not None and policy.get("withheld"):  # issue 10: the judge reads the real data
+        c.SandboxKernelManager.sandbox = withheld_data(c.SandboxKernelManager.sandbox, policy["withheld"],
+                                                       Path(settings.scratch) / "withheld")
     if policy.get("judge"):
         judge_dir = _reset(runtime.parent / "judge")
         c.GuardedExecute.judge = True
@@ -335,6 +338,16 @@ def hidden_modules(slot: Path, names: list[str]) -> dict[str, str]:
         os.chmod(stub, 0o644)
         hidden[str(package / f"{name}.py")] = str(stub)
     return hidden
+
+
+def withheld_data(box: dict, names: list[str], store: Path) -> dict:
+    """The kernel's sandbox with redacted stand-ins bound over every copy of the data that
+    ``metadata.dlcourse.withheld`` names (``course/datasets/withheld.py``), and the names in its
+    environment (``DLCOURSE_WITHHELD``: the loaders then read the stand-ins and say so once)."""
+    from ..datasets.files import WITHHELD_ENV
+    from ..datasets.withheld import kernel_view
+    return {**box, "hidden": {**box.get("hidden", {}), **kernel_view(names, store)},
+            "env": {**box.get("env", {}), WITHHELD_ENV: ",".join(names)}}
 
 
 def assignment_policy(root: str, assignment: str) -> dict:
