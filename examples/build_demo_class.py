@@ -55,8 +55,11 @@ MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 # --- reading the course -----------------------------------------------------------
 def assignment_ids(root: Path = ROOT) -> list[str]:
+    """Every assignment but the optional TensorFlow appendix (its own venv; ``make test-tf`` grades it)."""
+    from course.tf_env import needs_tf
     return sorted(p.parent.name for p in (root / "release").glob("*/*.ipynb")
-                  if p.stem == p.parent.name and (root / "source" / p.parent.name / p.name).is_file())
+                  if p.stem == p.parent.name and (root / "source" / p.parent.name / p.name).is_file()
+                  and not needs_tf(p.parent.name, root))
 
 
 def nbmeta(cell) -> dict:
