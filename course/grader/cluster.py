@@ -276,14 +276,18 @@ class _Place:
     lock = threading.Lock()          # one submission at a time per process (nbgrader chdirs, caches)
     home: Path | None = None
     bundles: dict[str, Path] = {}
-    boxes: dict[tuple, dict] = {}
+    boxes: dict[str, dict] = {}
     prepared: set[str] = set()
 
 
 def _home() -> Path:
     if _Place.home is None:
+        import atexit
         base = os.environ.get("DLCOURSE_GRADE_SCRATCH") or None
+        if base:
+            Path(base).mkdir(parents=True, exist_ok=True)
         _Place.home = Path(tempfile.mkdtemp(prefix="dlgrade-worker-", dir=base))
+        atexit.register(shutil.rmtree, _Place.home, True)
     return _Place.home
 
 
@@ -302,6 +306,8 @@ def _unpack(bundle: bytes) -> tuple[Path, dict]:
             (folder / "source" / aid).mkdir(parents=True, exist_ok=True)
             (folder / "source" / aid / f"{aid}.ipynb").write_text(json.dumps(nb))
         _Place.bundles[digest] = folder
+        for old in list(_Place.bundles)[:-4]:  # a long-lived worker keeps the last few runs' bundles
+            shutil.rmtree(_Place.bundles.pop(old), ignore_errors=True)
     folder = _Place.bundles[digest]
     return folder, json.loads((folder / "manifest.json").read_text())
 
