@@ -139,16 +139,23 @@ def test_cifar10_view_covers_every_copy_of_the_test_labels(tmp_path, monkeypatch
 
 # --- a real sandbox, as the grader builds the kernel's and the judge's --------------------------
 PROBE = r"""
-import gzip, json, os, pickle
+import ctypes, glob, gzip, json, os, pickle
 import numpy as np
 from course.datasets import cifar10, housing, load_california_housing, load_cifar10_arrays, load_cifar10
+cache, mirror = os.environ["DLCOURSE_DATA_CACHE"], os.environ["DLCOURSE_DATA_MIRROR"]
+# first try to take the stand-ins away: a user and mount namespace of its own (CAP_SYS_ADMIN there),
+# then unmount every file or folder that could be one (the mounts are locked: this fails)
+libc = ctypes.CDLL(None, use_errno=True)
+libc.unshare(0x10000000 | 0x00020000)
+for path in [housing.BUNDLED, *housing.RAW.candidates(), *glob.glob(cache + "/*"), *glob.glob(cache + "/*/*"),
+             *glob.glob(mirror + "/*/*")]:
+    libc.umount2(str(path).encode(), 2)
 seen = {}
 rows = housing.test_rows()
 for path in [housing.BUNDLED, *housing.RAW.candidates()]:
     if os.path.exists(path):
         seen[str(path)] = int(np.isfinite(np.loadtxt(gzip.open(path), delimiter=",")[rows, -1]).sum())
 seen["housing loader"] = int(np.isfinite(load_california_housing().target[rows]).sum())
-cache, mirror = os.environ["DLCOURSE_DATA_CACHE"], os.environ["DLCOURSE_DATA_MIRROR"]
 for name in os.listdir(cache):
     if name.endswith("-test.npz"):
         with np.load(os.path.join(cache, name)) as z:
