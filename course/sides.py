@@ -27,7 +27,7 @@ _link = None
 #: modules a test may use on the student's side
 STUDENT_MODULES = frozenset({
     "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "numpy", "random",
-    "logging", "io", "pathlib", "tempfile", "copy"})
+    "logging", "io", "pathlib", "tempfile", "copy", "torch.__future__"})
 _MISSING = "<no such global>"
 
 

@@ -281,3 +281,84 @@ RIGHT = {
                                 "    torch.save(copy.deepcopy(model).cpu().state_dict(), str(path))"),
     },
 }
+
+# Issue 16: the mistakes a hidden (or visible) case shows that the first corpus did not hold.
+WRONG["save_checkpoint"].update({
+    "moves the model to the CPU (model.cpu())": (
+        "def save_checkpoint(model, path):\n    torch.save(model.cpu().state_dict(), path)"),
+    "model.to('cpu') before saving": (
+        "def save_checkpoint(model, path):\n    model.to('cpu')\n    torch.save(model.state_dict(), path)"),
+    "to the CPU and back": (
+        "def save_checkpoint(model, path):\n    device = next(model.parameters()).device\n    model.cpu()\n"
+        "    torch.save(model.state_dict(), path)\n    model.to(device)"),
+    "half precision": (
+        "def save_checkpoint(model, path):\n"
+        "    torch.save({k: v.detach().cpu().half() for k, v in model.state_dict().items()}, path)"),
+    "NumPy arrays instead of tensors": (
+        "def save_checkpoint(model, path):\n"
+        "    torch.save({k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}, path)"),
+})
+WRONG["evaluate"].update({
+    "freezes the parameters (requires_grad_(False)) besides no_grad": _EVAL_REF.replace(
+        "    model.eval()\n", "    model.eval()\n    model.requires_grad_(False)\n"),
+    "requires_grad_(False) instead of no_grad": _EVAL_REF.replace(
+        "    model.eval()\n", "    model.eval()\n    model.requires_grad_(False)\n").replace(
+        "    with torch.no_grad():\n        for", "    if True:\n        for"),
+})
+WRONG["train_one_epoch"].update({
+    "mean of per-batch accuracies": (
+        "def train_one_epoch(model, loader, loss_fn, optimizer, device):\n    model.train()\n"
+        "    total_loss, seen, accs = 0.0, 0, []\n    for images, labels in loader:\n"
+        "        images, labels = images.to(device), labels.to(device)\n        outputs = model(images)\n"
+        "        loss = loss_fn(outputs, labels)\n        optimizer.zero_grad()\n        loss.backward()\n"
+        "        optimizer.step()\n        total_loss += loss.item() * len(labels)\n        seen += len(labels)\n"
+        "        accs.append((outputs.argmax(dim=1) == labels).float().mean().item())\n"
+        "    return total_loss / seen, sum(accs) / len(accs)"),
+    "model.eval() instead of model.train()": _TRAIN_REF.replace("    model.train()\n", "    model.eval()\n"),
+    "zero_grad once, before the loop": _TRAIN_REF.replace("        optimizer.zero_grad()\n", "").replace(
+        "    model.train()\n", "    model.train()\n    optimizer.zero_grad()\n"),
+})
+WRONG["simple_cnn"].update({
+    "softmax over the batch axis": _cnn(_REF_INIT, _REF_FORWARD + "return F.softmax(self.fc(x), dim=0)"),
+    "sigmoid after the last layer": _cnn(_REF_INIT, _REF_FORWARD + "return torch.sigmoid(self.fc(x))"),
+})
+WRONG["get_device"].update({
+    "is_available not called (a function is always true)": (
+        "def get_device():\n    if torch.cuda.is_available:\n        return torch.device('cuda')\n"
+        "    if torch.backends.mps.is_available():\n        return torch.device('mps')\n    return torch.device('cpu')"),
+    "MPS built rather than available": (
+        "def get_device():\n    if torch.cuda.is_available():\n        return torch.device('cuda')\n"
+        "    if torch.backends.mps.is_built():\n        return torch.device('mps')\n    return torch.device('cpu')"),
+})
+RIGHT["save_checkpoint"].update({
+    "OrderedDict of .to('cpu') clones": (
+        "from collections import OrderedDict\ndef save_checkpoint(model, path):\n"
+        "    state = OrderedDict((k, v.to('cpu').clone()) for k, v in model.state_dict().items())\n"
+        "    torch.save(state, path)"),
+    "deep copy of the state_dict, a loop, an open file": (
+        "def save_checkpoint(model, path):\n    state = copy.deepcopy(model.state_dict())\n"
+        "    for k in state:\n        state[k] = state[k].cpu()\n"
+        "    with open(path, 'wb') as f:\n        torch.save(state, f)"),
+})
+RIGHT["train_one_epoch"].update({
+    "tensor counters, float() at the end": (
+        "def train_one_epoch(model, loader, loss_fn, optimizer, device):\n    model.train()\n"
+        "    loss_sum = torch.zeros(())\n    hits = torch.zeros((), dtype=torch.long)\n    n = 0\n"
+        "    for x, y in loader:\n        x, y = x.to(device), y.to(device)\n        optimizer.zero_grad()\n"
+        "        logits = model(x)\n        loss = loss_fn(logits, y)\n        loss.backward()\n        optimizer.step()\n"
+        "        loss_sum += loss.detach() * y.numel()\n        hits += (logits.argmax(1) == y).sum()\n"
+        "        n += y.numel()\n    return float(loss_sum) / n, float(hits) / n"),
+})
+RIGHT["evaluate"].update({
+    "model.train(False), sum over a generator": (
+        "def evaluate(model, loader, device):\n    model.train(False)\n    with torch.no_grad():\n"
+        "        pairs = [((model(x.to(device)).argmax(1) == y.to(device)).sum().item(), len(y)) for x, y in loader]\n"
+        "    return sum(c for c, _ in pairs) / sum(n for _, n in pairs)"),
+})
+RIGHT["simple_cnn"].update({
+    "GELU activations, nn.Flatten, reshape": _cnn(
+        "self.conv1 = nn.Conv2d(3, 16, 3, padding=1)\nself.conv2 = nn.Conv2d(16, 32, 3, padding=1)\n"
+        "self.act = nn.GELU()\nself.flat = nn.Flatten()\nself.fc = nn.Linear(32 * 8 * 8, 10)",
+        "x = F.max_pool2d(self.act(self.conv1(x)), 2)\nx = F.max_pool2d(self.act(self.conv2(x)), 2)\n"
+        "return self.fc(self.flat(x))"),
+})
