@@ -38,7 +38,7 @@ def cluster(tmp_path_factory):
     """A scheduler and two single-threaded workers (no nanny: a killed worker stays dead)."""
     base = tmp_path_factory.mktemp("dask")
     info = base / "scheduler.json"
-    env = dict(os.environ)
+    env = {**os.environ, "DLCOURSE_GRADE_SCRATCH": str(base / "scratch")}  # w1 is killed: no clean-up of its own
     procs = {"scheduler": subprocess.Popen(
         [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
          "--scheduler-file", str(info)], cwd=base, env=env,
@@ -182,7 +182,8 @@ def test_a_worker_without_a_sandbox_leaves_and_its_task_goes_elsewhere(cluster, 
     from course.grader import cluster as cl
     from course.grader import gradebook
     address, _, base = cluster
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no /usr/bin: no bwrap
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent),  # no /usr/bin: no bwrap
+           "DLCOURSE_GRADE_SCRATCH": str(tmp_path / "scratch")}
     log = base / "nobwrap.log"
     proc = subprocess.Popen([str(DASK), "worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
                              "--name", "nobwrap", "--local-directory", str(tmp_path)], cwd=tmp_path, env=env,
