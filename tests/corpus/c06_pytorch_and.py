@@ -461,3 +461,109 @@ def train_and(model, steps=1000, lr=0.1, mb_size=64):
 """,
     },
 }
+
+# Issue 16: the mistakes a hidden (or visible) case shows that the first corpus did not hold.
+WRONG["creation"].update({
+    "randn instead of rand": _creation(rand_23="(torch.manual_seed(0), torch.randn(2, 3))[1]"),
+    "grid from 1 to 12": _creation(grid="torch.arange(1, 13, dtype=torch.float64).reshape(3, 4)"),
+})
+WRONG["dtype_and_shape"].update({
+    "unsqueeze_ changes x in place": _shapes(batch="x.unsqueeze_(0).to(torch.float32)"),
+    "squeeze at the end (N = 1 loses its axis)": _shapes(flat="x.reshape(x.shape[0], -1).squeeze()"),
+})
+WRONG["indexing"].update({
+    "inverted mask": _indexing(clip="    y = x.clone()\n    y[y > 0] = 0\n    return y"),
+    "detach() instead of clone() (shares memory with x)": _indexing(
+        clip="    y = x.detach()\n    y[y < 0] = 0\n    return y"),
+})
+WRONG["numpy_round_trip"].update({
+    "from_numpy(a).float(): float32, and shares memory when a is float32": _round_trip(back="torch.from_numpy(a).float()"),
+    "always float64": _round_trip(to="t.detach().numpy().astype(np.float64)"),
+})
+WRONG["autograd_basics"].update({
+    "'None' as a string": _autograd(name="'None' if t.grad_fn is None else type(t.grad_fn).__name__"),
+    "the tensor's class name": _autograd(name="None if t.grad_fn is None else type(t).__name__"),
+})
+WRONG["gradient_accumulation"].update({
+    "a new w at every step": """
+def grads_per_step(w0, xs, zero_grad):
+    out = []
+    for x in xs:
+        w = torch.tensor(w0, dtype=torch.float64, requires_grad=True)
+        loss = 0.5 * (w * x) ** 2
+        loss.backward()
+        out.append(w.grad.item())
+    return out
+""",
+    "squares only x": _accumulate(loss="0.5 * w * x ** 2"),
+})
+WRONG["chain_rule_by_hand"].update({
+    "float32 arithmetic": _hand().replace("    f = lambda u: 1.0 / (1.0 + np.exp(-u))",
+                                          "    x, a1, a2, a3 = np.float32(x), np.float32(a1), np.float32(a2), np.float32(a3)\n"
+                                          "    f = lambda u: np.float32(1) / (np.float32(1) + np.exp(-u))").replace(
+        "lambda u: f(u) * (1.0 - f(u))", "lambda u: f(u) * (np.float32(1) - f(u))"),
+})
+WRONG["chain_rule_autograd"].update({
+    "tanh": _auto(y="a3 * torch.tanh(a2 * torch.tanh(a1 * torch.tanh(x)))"),
+})
+WRONG["net"].update({
+    "no biases": _net().replace("nn.Linear(2, 2)\n", "nn.Linear(2, 2, bias=False)\n").replace(
+        "nn.Linear(2, 2)\n", "nn.Linear(2, 2, bias=False)\n"),
+    "tanh hidden": _net(forward="torch.sigmoid(self.fc2(torch.tanh(self.fc1(x))))"),
+})
+WRONG["train_and"].update({
+    "L1 loss": _train(loss_func="nn.L1Loss()"),
+    "records the loss after the update (a second forward)": _train(body=_BODY + """
+        with torch.no_grad():
+            loss = loss_func(model(inputs), labels)"""),
+})
+RIGHT["creation"].update({
+    "torch.full, torch.Tensor, explicit dtypes": _creation(
+        zeros_23="torch.full((2, 3), 0.0)", ones_int="torch.ones(2, 3).long()",
+        from_list="torch.Tensor([[0.0, 0.1, 0.2], [1.0, 1.1, 1.2]])",
+        grid="torch.arange(12).double().view(3, 4)"),
+})
+RIGHT["dtype_and_shape"].update({
+    "x[None], flatten(start_dim=1)": _shapes(batch="x.float()[None]", flat="x.flatten(start_dim=1)"),
+})
+RIGHT["indexing"].update({
+    "x[i][j].item(), multiply by the mask": _indexing(element="x[i][j].item()", column="x[:, j].clone()",
+                                                      clip="    return x * (x >= 0)"),
+})
+RIGHT["numpy_round_trip"].update({
+    "numpy(force=True), from_numpy of a copy": _round_trip(to="t.numpy(force=True)",
+                                                           back="torch.from_numpy(np.array(a, copy=True))"),
+})
+RIGHT["autograd_basics"].update({
+    "is_leaf test": _autograd(name="None if t.is_leaf else type(t.grad_fn).__name__"),
+})
+RIGHT["net"].update({
+    "fc1 and fc2 inside a Sequential too": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(2, 2)
+        self.fc2 = nn.Linear(2, 2)
+        self.body = nn.Sequential(self.fc1, nn.Sigmoid(), self.fc2, nn.Sigmoid())
+
+    def forward(self, x):
+        return self.body(x)
+""",
+})
+RIGHT["gen_minibatch"].update({
+    "randint(0, 2), logical_and": """
+def gen_minibatch(mb_size):
+    inputs = torch.randint(0, 2, (mb_size, 2)).float()
+    both = torch.logical_and(inputs[:, 0] == 1, inputs[:, 1] == 1)
+    labels = torch.zeros(mb_size, 2)
+    labels[both, 0] = 1.0
+    labels[~both, 1] = 1.0
+    return inputs, labels
+""",
+})
+RIGHT["train_and"].update({
+    "F.mse_loss, zero_grad(set_to_none=True)": _train(loss_func="nn.functional.mse_loss", body="""        optimizer.zero_grad(set_to_none=True)
+        loss = loss_func(model(inputs), labels)
+        loss.backward()
+        optimizer.step()"""),
+})

@@ -762,3 +762,223 @@ def evaluate(model, loader, loss_fn, device):
             "            torch.save(model.state_dict(), str(checkpoint_path))"),
     },
 }
+
+# Issue 16: the mistakes a hidden (or visible) case shows that the first corpus did not hold.
+WRONG["set_seed"].update({
+    "the seed's set_seed.py as is (replaces torch.use_deterministic_algorithms with True)": """
+def set_seed(seed=1):
+    import os
+    os.environ['PYTHONHASHSEED'] = str(seed)
+    np.random.seed(seed)
+    random.seed(seed)
+    torch.manual_seed(seed)
+    torch.cuda.manual_seed(seed)
+    torch.backends.cudnn.deterministic = True
+    torch.use_deterministic_algorithms = True
+""",
+    "a RandomState instead of NumPy's global generator": (
+        "def set_seed(seed):\n    random.seed(seed)\n    state = np.random.RandomState(seed)\n    torch.manual_seed(seed)"),
+    "a torch.Generator instead of the global one": (
+        "def set_seed(seed):\n    random.seed(seed)\n    np.random.seed(seed)\n"
+        "    generator = torch.Generator().manual_seed(seed)"),
+    "only the GPUs' generators": (
+        "def set_seed(seed):\n    random.seed(seed)\n    np.random.seed(seed)\n    torch.cuda.manual_seed_all(seed)"),
+})
+WRONG["california_housing_dataset"].update({
+    "standardises the features inside the dataset": _DATASET_HEAD + """    def __init__(self, features, targets):
+        x = torch.tensor(features, dtype=torch.float32)
+        self.features = (x - x.mean(0)) / x.std(0)
+        self.targets = torch.tensor(targets, dtype=torch.float32).reshape(-1, 1)
+    def __len__(self):
+        return len(self.features)
+    def __getitem__(self, index):
+        return self.features[index], self.targets[index]
+""",
+})
+WRONG["split_dataset"].update({
+    "two stages: 0.8/0.2, then the 0.2 halved": (
+        "def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed=0):\n"
+        "    g = torch.Generator().manual_seed(seed)\n"
+        "    train, rest = random_split(dataset, [fractions[0], 1 - fractions[0]], generator=g)\n"
+        "    val, test = random_split(rest, [0.5, 0.5], generator=g)\n    return [train, val, test]"),
+})
+WRONG["fit_standardizer"].update({
+    "min and range (min-max scaling)": (
+        "def fit_standardizer(train_set):\n    x = torch.stack([x for x, _ in train_set])\n"
+        "    lo = x.min(dim=0).values\n    return lo, x.max(dim=0).values - lo"),
+})
+WRONG["mlp"].update({
+    "GELU hidden layers": _mlp(act="nn.GELU()"),
+    "ReLU on the input as well": _mlp().replace("        layers = []\n", "        layers = [nn.ReLU()]\n"),
+    "dropout after each ReLU": _mlp(act="nn.ReLU(), nn.Dropout(0.2)"),
+    "no biases": _mlp().replace("nn.Linear(n_inputs, n_hidden)", "nn.Linear(n_inputs, n_hidden, bias=False)").replace(
+        "nn.Linear(n_inputs, n_outputs)", "nn.Linear(n_inputs, n_outputs, bias=False)"),
+})
+WRONG["train_one_epoch"].update({
+    "model.eval() instead of model.train()": _EPOCH_HEAD + """    model.eval()
+    total, count = 0.0, 0
+    for x, t in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), t)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(x)
+        count += len(x)
+    return total / count
+""",
+    "zero_grad once, before the loop": _EPOCH_HEAD + """    model.train()
+    optimizer.zero_grad()
+    total, count = 0.0, 0
+    for x, t in loader:
+        loss = loss_fn(model(x), t)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(x)
+        count += len(x)
+    return total / count
+""",
+    "divides the weighted sum by the number of batches": _EPOCH_HEAD + """    model.train()
+    total = 0.0
+    for x, t in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), t)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(x)
+    return total / len(loader)
+""",
+})
+WRONG["evaluate"].update({
+    "freezes the parameters (requires_grad_(False)) besides no_grad": _EVAL_HEAD + """    model.eval()
+    model.requires_grad_(False)
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for x, t in loader:
+            total += loss_fn(model(x), t).item() * len(x)
+            count += len(x)
+    return total / count
+""",
+})
+WRONG["make_logger"].update({
+    "level WARNING": (
+        "def make_logger(log_file, name='housing'):\n"
+        "    logger = logging.getLogger(name)\n    logger.setLevel(logging.WARNING)\n    logger.propagate = False\n"
+        "    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n"
+        "    logger.addHandler(logging.FileHandler(log_file))\n    return logger"),
+    "INFO on the handler only (the logger stays at WARNING)": (
+        "def make_logger(log_file, name='housing'):\n"
+        "    logger = logging.getLogger(name)\n    logger.propagate = False\n"
+        "    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n"
+        "    handler = logging.FileHandler(log_file)\n    handler.setLevel(logging.INFO)\n"
+        "    logger.addHandler(handler)\n    return logger"),
+    "propagates, and clears the root logger's handlers instead": (
+        "def make_logger(log_file, name='housing'):\n"
+        "    logging.getLogger().handlers.clear()\n"
+        "    logger = logging.getLogger(name)\n    logger.setLevel(logging.INFO)\n"
+        "    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n"
+        "    logger.addHandler(logging.FileHandler(log_file))\n    return logger"),
+})
+WRONG["fit"].update({
+    "saves to a fixed file name": _fit(
+        "        if val_loss < best:\n            best = val_loss\n"
+        "            torch.save(model.state_dict(), 'best_model.pt')"),
+    "validates on the training loader": _fit(
+        "        if val_loss < best:\n            best = val_loss\n"
+        "            torch.save(model.state_dict(), checkpoint_path)").replace(
+        "evaluate(model, val_loader, loss_fn, device)", "evaluate(model, train_loader, loss_fn, device)"),
+    "one epoch too few (range(1, epochs))": _fit(
+        "        if val_loss < best:\n            best = val_loss\n"
+        "            torch.save(model.state_dict(), checkpoint_path)").replace("range(epochs)", "range(1, epochs)"),
+    "logs only the epochs that improve": _FIT_HEAD + """    history = {"train_loss": [], "val_loss": []}
+    best = float("inf")
+    for epoch in range(epochs):
+        train_loss = train_one_epoch(model, train_loader, loss_fn, optimizer, device)
+        val_loss = evaluate(model, val_loader, loss_fn, device)
+        history["train_loss"].append(train_loss)
+        history["val_loss"].append(val_loss)
+        if val_loss < best:
+            best = val_loss
+            torch.save(model.state_dict(), checkpoint_path)
+            if logger is not None:
+                logger.info("epoch %d: best so far", epoch)
+    return history
+""",
+})
+RIGHT["set_seed"].update({
+    "seeds, then calls torch.use_deterministic_algorithms(False)": (
+        "def set_seed(seed):\n    random.seed(seed)\n    np.random.seed(seed)\n    torch.manual_seed(seed)\n"
+        "    torch.use_deterministic_algorithms(False)"),
+})
+RIGHT["california_housing_dataset"].update({
+    "targets kept as a row (1, N), a column sliced out": _DATASET_HEAD + """    def __init__(self, features, targets):
+        self.features = torch.tensor(features, dtype=torch.float32)
+        self.targets = torch.tensor(targets, dtype=torch.float32).reshape(1, -1)
+    def __len__(self):
+        return len(self.features)
+    def __getitem__(self, index):
+        return self.features[index], self.targets[:, index]
+""",
+    "a list [x, t] per sample": _DATASET_HEAD + """    def __init__(self, features, targets):
+        super().__init__()
+        self.x = torch.tensor(features, dtype=torch.float32)
+        self.t = torch.tensor(targets, dtype=torch.float32).view(-1, 1)
+
+    def __len__(self):
+        return len(self.t)
+
+    def __getitem__(self, i):
+        return [self.x[i], self.t[i]]
+""",
+})
+RIGHT["split_dataset"].update({
+    "the global generator inside fork_rng (nothing leaks out)": (
+        "def split_dataset(dataset, fractions=(0.8, 0.1, 0.1), seed=0):\n"
+        "    with torch.random.fork_rng():\n        torch.manual_seed(seed)\n"
+        "        return random_split(dataset, list(fractions))"),
+})
+RIGHT["fit_standardizer"].update({
+    "torch.var_mean, then the square root": (
+        "def fit_standardizer(train_set):\n    x = torch.stack([torch.as_tensor(x) for x, _ in train_set])\n"
+        "    var, mean = torch.var_mean(x, dim=0)\n    return mean, var.sqrt()"),
+})
+RIGHT["mlp"].update({
+    "torch.relu over a ModuleList of all the layers": """
+class MLP(nn.Module):
+    def __init__(self, n_inputs=8, hidden_sizes=(100, 100), n_outputs=1):
+        super().__init__()
+        sizes = [n_inputs, *hidden_sizes, n_outputs]
+        self.linears = nn.ModuleList([nn.Linear(sizes[k], sizes[k + 1]) for k in range(len(sizes) - 1)])
+
+    def forward(self, x):
+        *hidden, last = self.linears
+        for layer in hidden:
+            x = torch.relu(layer(x))
+        return last(x)
+""",
+})
+RIGHT["make_logger"].update({
+    "level as the string 'INFO', hasHandlers guard": (
+        "def make_logger(log_file, name='housing'):\n"
+        "    logger = logging.getLogger(name)\n    logger.setLevel('INFO')\n    logger.propagate = False\n"
+        "    for h in logger.handlers[:]:\n        h.close()\n        logger.removeHandler(h)\n"
+        "    fh = logging.FileHandler(filename=log_file, encoding='utf-8')\n"
+        "    fh.setFormatter(logging.Formatter('%(asctime)s %(levelname)s %(message)s'))\n"
+        "    logger.addHandler(fh)\n    return logger"),
+})
+RIGHT["fit"].update({
+    "a tqdm bar of its own (the bar is not graded)": _FIT_HEAD + """    from tqdm.auto import tqdm
+    history = {"train_loss": [], "val_loss": []}
+    best = float("inf")
+    for epoch in tqdm(range(epochs), desc="epochs"):
+        train_loss = train_one_epoch(model, train_loader, loss_fn, optimizer, device)
+        val_loss = evaluate(model, val_loader, loss_fn, device)
+        history["train_loss"].append(train_loss)
+        history["val_loss"].append(val_loss)
+        if val_loss < best:
+            best = val_loss
+            torch.save(model.state_dict(), checkpoint_path)
+        if logger is not None:
+            logger.info("epoch %d train %.4f val %.4f", epoch, train_loss, val_loss)
+    return history
+""",
+})
