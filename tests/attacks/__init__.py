@@ -270,6 +270,13 @@ def _cases() -> dict[str, Case]:
         "03-reach-into-judge": Case("reach", submission(aid="03_loss_and_gradients", answers={
             "numerical_diff": p("reach_judge_03"), "numerical_gradient": "numerical_gradient = _gradient_attack"}),
             aid="03_loss_and_gradients"),
+        # 06-08 (PyTorch, judged with course.sides): torch's comparisons and the test's helpers replaced
+        "06-patch-torch": Case("checker", submission(aid="06_pytorch_and", cells=(p("patch_torch_06"),)),
+                               aid="06_pytorch_and"),
+        "07-redefine-locked": Case("locked", submission(aid="07_pytorch_regression", cells=(
+            p("redefine_locked_07"),)), aid="07_pytorch_regression"),
+        "08-fake-accuracy": Case("checker", submission(aid="08_cnn_cifar10", cells=(p("fake_accuracy_08"),)),
+                                 aid="08_cnn_cifar10"),
     }
 
 
