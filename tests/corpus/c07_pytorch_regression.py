@@ -877,6 +877,12 @@ WRONG["make_logger"].update({
         "    logger = logging.getLogger(name)\n    logger.setLevel(logging.INFO)\n"
         "    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n"
         "    logger.addHandler(logging.FileHandler(log_file))\n    return logger"),
+    "removes the root logger's handlers too (against duplicate lines)": (
+        "def make_logger(log_file, name='housing'):\n"
+        "    logging.root.handlers = []\n"
+        "    logger = logging.getLogger(name)\n    logger.setLevel(logging.INFO)\n    logger.propagate = False\n"
+        "    for h in list(logger.handlers):\n        logger.removeHandler(h)\n        h.close()\n"
+        "    logger.addHandler(logging.FileHandler(log_file))\n    return logger"),
 })
 WRONG["fit"].update({
     "saves to a fixed file name": _fit(
