@@ -67,7 +67,7 @@ def entry(aid: str, root: Path = ROOT) -> Entry:
     nb = nbformat.read(root / "source" / aid / f"{aid}.ipynb", as_version=4)
     intro = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
     heading = next((line for line in intro.splitlines() if line.startswith("# ")), f"# {aid}")
-    title = re.sub(r"^#\s*(\d+\s*[·.:-]\s*)?", "", heading).strip()
+    title = re.sub(r"^#\s*(\d+[a-z]?\s*[·.:-]\s*)?", "", heading).strip()
     time = estimated_time(intro) or "?"
     exercises: list[str] = []
     for cell in nb.cells:
