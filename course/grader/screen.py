@@ -52,6 +52,18 @@ def _clean(source: str) -> str:
                      for line in source.splitlines())
 
 
+def _module_aliases(tree) -> set[str]:
+    """Other names a cell gives those modules (``import course.cifar_fast as fast``, ``from torch import nn``)."""
+    roots = {"numpy", "torch", "math", "course", "builtins", "sys"}
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.asname for a in node.names if a.asname and a.name.split(".")[0] in roots}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in roots:
+            names |= {a.asname or a.name for a in node.names}
+    return names
+
+
 def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
     """What in one cell's *source* looks like tampering, one line per finding."""
     found = [f"uses the cell magic %%{m}" for m in _MAGICS.findall(source)]
@@ -59,6 +71,7 @@ def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
         tree = ast.parse(_clean(source))
     except SyntaxError:
         return found
+    patched = _PATCHED_MODULES | _module_aliases(tree)
     for node in ast.walk(tree):
         line = getattr(node, "lineno", "?")
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -105,7 +118,7 @@ def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
                 while isinstance(root, ast.Attribute):
                     root = root.value
                 text = ast.unparse(target)
-                if target is not root and isinstance(root, ast.Name) and root.id in _PATCHED_MODULES \
+                if target is not root and isinstance(root, ast.Name) and root.id in patched \
                         and not text.startswith(_SETTINGS):
                     found.append(f"assigns to {text} (line {line})")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CALLS:
@@ -115,7 +128,7 @@ def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
             root = node.args[0]
             while isinstance(root, ast.Attribute):
                 root = root.value
-            if isinstance(root, ast.Name) and root.id in _PATCHED_MODULES:
+            if isinstance(root, ast.Name) and root.id in patched:
                 found.append(f"calls {node.func.id} on {ast.unparse(node.args[0])} (line {line})")
     return list(dict.fromkeys(found))
 
