@@ -274,7 +274,9 @@ def _cases() -> dict[str, Case]:
         "06-patch-torch": Case("checker", submission(aid="06_pytorch_and", cells=(p("patch_torch_06"),)),
                                aid="06_pytorch_and"),
         "07-redefine-locked": Case("locked", submission(aid="07_pytorch_regression", cells=(
-            p("redefine_locked_07"),)), aid="07_pytorch_regression"),
+            p("redefine_locked_07"),)), aid="07_pytorch_regression", xfail={
+                "flag": "a student cell that redefines a locked cell's helpers changes nothing the judge "
+                        "uses (it runs its own copies); rebinding a name is not tampering to review"}),
         "08-fake-accuracy": Case("checker", submission(aid="08_cnn_cifar10", cells=(p("fake_accuracy_08"),)),
                                  aid="08_cnn_cifar10"),
     }
