@@ -83,6 +83,24 @@ def run_exercise(assignment: str, exercise: str, answer: str | None = None,
     return results
 
 
+def corpus_cases(assignment: str, module) -> list:
+    """pytest params (assignment, exercise, verdict, code) for every variant of a corpus module."""
+    import pytest
+    return [pytest.param(assignment, exercise, verdict, code, id=f"{assignment}-{exercise}-{verdict}-{label}")
+            for verdict, table in (("wrong", module.WRONG), ("right", module.RIGHT))
+            for exercise, variants in table.items() for label, code in variants.items()]
+
+
+def check_verdict(assignment: str, exercise: str, verdict: str, code: str) -> None:
+    """A wrong variant fails at least one of the exercise's test cells; a right one passes them all."""
+    results = run_exercise(assignment, exercise, code)
+    report = "\n".join(map(str, results))
+    if verdict == "wrong":
+        assert any(not r.passed for r in results), f"a wrong {exercise} passed every test:\n{report}"
+    else:
+        assert all(r.passed for r in results), f"a correct {exercise} failed:\n{report}"
+
+
 @contextlib.contextmanager
 def grading_mode(workdir: Path):
     """Run in *workdir* with NBGRADER_EXECUTION=autograde; both are restored afterwards."""

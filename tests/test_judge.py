@@ -132,7 +132,7 @@ def sides():
     exec(_STUDENT_CELLS, ns)
     ours, theirs = socket.socketpair()
     kernel = Link(strict=False, namespace=ns)
-    kernel.extra_ops.update(module=agent.module, swapglobal=agent.swap_global, readfile=agent.read_file)
+    kernel.extra_ops.update(module=agent.module, swapglobal=agent.swap_global, readfile=sides_module.read_file)
     kernel.sock = theirs
     saved = agent._link, sides_module._link
     agent._link = kernel

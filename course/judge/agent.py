@@ -13,6 +13,7 @@ import os
 import socket
 import sys
 
+from ..sides import read_file
 from .link import Link
 
 _link: Link | None = None
@@ -37,7 +38,7 @@ def serve(path: str) -> None:
         _link.extra_ops["seed"] = seed
         _link.extra_ops["module"] = module
         _link.extra_ops["swapglobal"] = swap_global
-        _link.extra_ops["readfile"] = read_file
+        _link.extra_ops["readfile"] = read_file   # course.sides.student_file: as the student's code sees it
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
@@ -68,12 +69,6 @@ def module(name: str):
         raise PermissionError(f"module {name!r} is not one a test may use here")
     import importlib
     return importlib.import_module(name)
-
-
-def read_file(path: str):
-    """A file the test reads where the student's code wrote it (``course.sides.student_file``)."""
-    from course.sides import read_file
-    return read_file(str(path))
 
 
 def swap_global(name: str, value, missing: str):

@@ -7,7 +7,7 @@ import os
 import pytest
 
 tf = pytest.importorskip("tensorflow")
-from nbexec import run_exercise  # noqa: E402
+from nbexec import check_verdict, corpus_cases, run_exercise  # noqa: E402
 
 MODULES = {"09_tensorflow_keras": "corpus.c09_tensorflow_keras", "10_tensorflow_v1": "corpus.c10_tensorflow_v1"}
 ONLY = os.environ.get("DLCOURSE_TF_NOTEBOOK")     # tools/tf-test.sh runs one notebook per process
@@ -18,20 +18,12 @@ for aid, name in MODULES.items():
         continue
     mod = importlib.import_module(name)
     assert mod.WRONG and mod.RIGHT, f"{name}: empty corpus (is tensorflow importable?)"
-    for verdict, table in (("wrong", mod.WRONG), ("right", mod.RIGHT)):
-        for exercise, variants in table.items():
-            for label, code in variants.items():
-                CASES.append(pytest.param(aid, exercise, verdict, code, id=f"{aid}-{exercise}-{verdict}-{label}"))
+    CASES += corpus_cases(aid, mod)
 
 
 @pytest.mark.parametrize("assignment, exercise, verdict, code", CASES)
 def test_corpus(assignment, exercise, verdict, code):
-    results = run_exercise(assignment, exercise, code)
-    report = "\n".join(map(str, results))
-    if verdict == "wrong":
-        assert any(not r.passed for r in results), f"a wrong {exercise} passed every test:\n{report}"
-    else:
-        assert all(r.passed for r in results), f"a correct {exercise} failed:\n{report}"
+    check_verdict(assignment, exercise, verdict, code)
 
 
 @pytest.mark.parametrize("assignment, exercise", sorted({(c.values[0], c.values[1]) for c in CASES}))
