@@ -35,8 +35,10 @@ c.GenerateFeedback.preprocessors = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 
-# Students' own exchange folder inside the course (JupyterLab's assignment list).
-c.Exchange.root = os.path.join(here, ".exchange")
+# The exchange (release, fetch, submit, collect, feedback): DLCOURSE_EXCHANGE when it is set,
+# the class's shared one (`python -m course hub` sets it for every user's server; docs/deploy.md),
+# else one inside the course, for one person (`make lab`).
+c.Exchange.root = os.environ.get("DLCOURSE_EXCHANGE") or os.path.join(here, ".exchange")
 c.Exchange.path_includes_course = True
 
 # Late submissions (python -m course grade; docs/grading.md).  A submission's time is its

@@ -5,6 +5,7 @@
     release [ID ...]    generate release/ from source/ with nbgrader
     grade ID|all        autograde submitted/ (see --help)
     lab                 JupyterLab on the course with nbgrader's extensions
+    hub [setup|demo]    JupyterHub for a class on localhost (see python -m course hub --help)
 """
 from __future__ import annotations
 
@@ -34,8 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     lab = sub.add_parser("lab", help="start JupyterLab on the course")
     lab.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
 
+    hub = sub.add_parser("hub", help="JupyterHub for a class (python -m course hub --help)", add_help=False)
+    hub.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to course.hub")
+
     args, unknown = parser.parse_known_args(argv)
-    if unknown and args.command != "lab":
+    if unknown and args.command not in ("lab", "hub"):
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "lab":
         args.extra = unknown + [a for a in args.extra if a != "--"]
@@ -49,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "grade":
         from .grader import from_arguments, grade_class
         return grade_class(args.assignment, submitted=args.submitted, jobs=args.jobs, **from_arguments(args))
+    if args.command == "hub":
+        from .hub import main as hub_main
+        return hub_main(unknown + args.extra)
     if args.command == "lab":
         from .lab import main as lab_main
         return lab_main(args.extra)

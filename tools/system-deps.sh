@@ -3,6 +3,8 @@
 # for `make grade`, `make test` and .ci/run:
 #   tools/system-deps.sh grade   bubblewrap + util-linux (bwrap, prlimit, setpriv): the grading sandbox
 #   tools/system-deps.sh test    the same, plus chromium (the browser test)
+#   tools/system-deps.sh hub     the grading tools, plus node, npm (configurable-http-proxy) and patchelf
+#                                (python -m course hub setup; docs/deploy.md)
 # Root with apt-get: installs what is missing.  Anywhere else: prints the command to run
 # and exits 3, before anything is built.  DLCOURSE_ASSUME_NO_APT=1 takes the second path
 # even as root (for tests).  DLCOURSE_CHROMIUM names a chromium elsewhere (tests/test_browser.py).
@@ -11,7 +13,8 @@ set -euo pipefail
 case "${1:-}" in
   grade) tools=(bwrap:bubblewrap prlimit:util-linux setpriv:util-linux) ;;
   test) tools=(bwrap:bubblewrap prlimit:util-linux setpriv:util-linux chromium:chromium) ;;
-  *) echo "usage: $0 grade|test" >&2; exit 2 ;;
+  hub) tools=(bwrap:bubblewrap prlimit:util-linux setpriv:util-linux node:nodejs npm:npm patchelf:patchelf) ;;
+  *) echo "usage: $0 grade|test|hub" >&2; exit 2 ;;
 esac
 
 missing() {  # the packages whose tool is not found, each once
@@ -41,6 +44,7 @@ fi
 
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo "
 browser=""; [ "$1" = test ] && browser=" and chromium (or DLCOURSE_CHROMIUM, a chromium binary) for the browser test"
+[ "$1" = hub ] && browser=", and node, npm and patchelf for the hub"
 cat >&2 <<EOF
 error: \`make $1\` needs system packages that are not installed: $need
 Nothing was built.  Install them, then run \`make $1\` again:

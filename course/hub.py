@@ -1,0 +1,385 @@
+"""``python -m course hub`` (``make hub``): JupyterHub on localhost for a class, with nbgrader's exchange.
+
+    python -m course hub setup            install it (root): /opt/dlcourse-hub, see below
+    python -m course hub demo             create an instructor and two students (root; useradd)
+    python -m course hub [--port 8000] [--demo-auth [--password PW]]
+                                          serve it on http://127.0.0.1:PORT (root: it starts each
+                                          user's server as that user)
+
+Real local accounts log in with their passwords (PAM), or with ``--demo-auth`` any member of the
+course's groups logs in with one shared password (JupyterHub's DummyAuthenticator, for a demo).
+Members of ``dlcourse-instructors`` get the formgrader on the course; members of
+``dlcourse-students`` get the assignment list.  Everyone shares one nbgrader exchange, where
+students cannot read each other's submissions or feedback (course/hub_exchange.py).
+
+``setup`` lays out, under ``--prefix`` (default /opt/dlcourse-hub, readable by every user, since a
+user's server runs as that user and cannot enter root's home):
+
+    python/    a copy of the interpreter .venv uses (patchelf: it finds its libpython beside it)
+    venv/      .venv cloned (hard links where possible) onto that interpreter, plus
+               requirements-hub.txt (JupyterHub); the course package from lib/
+    lib/       the course's Python package (course/), for every user's kernels
+    course/    the course root the instructors work in: nbgrader_config.py, source/, release/,
+               gradebook.db, submitted/, autograded/, feedback/ (group dlcourse-instructors, 2770)
+    exchange/  nbgrader's exchange (hub_exchange.py shows its permissions)
+    proxy/     configurable-http-proxy, from npm
+    roles/     Jupyter config for instructors (loads course/nbgrader_config.py) and students
+    state/     the hub's database and cookie secret (root only)
+"""
+from __future__ import annotations
+
+import argparse
+import grp
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from .config import ROOT, data_mirror
+
+DEFAULT_PREFIX = Path(os.environ.get("DLCOURSE_HUB_PREFIX", "/opt/dlcourse-hub"))
+INSTRUCTORS = "dlcourse-instructors"
+STUDENTS = "dlcourse-students"
+CHP_VERSION = "5.3.0"   # configurable-http-proxy, from npm
+COURSE_ID = "dl-course"
+#: What the course root holds that the hub's copy needs (the instructor's work is kept).
+COURSE_FILES = ("course", "source", "release", "nbgrader_config.py", "course.toml")
+DEMO_USERS = ("dlc-instructor", "dlc-student1", "dlc-student2")
+DEMO_PASSWORD = "dl-course-demo"
+
+
+class HubError(RuntimeError):
+    pass
+
+
+class Layout:
+    """The folders under a hub's prefix."""
+
+    def __init__(self, prefix):
+        self.prefix = Path(prefix).resolve()
+        self.interpreter = self.prefix / "python"  # a copy of the base Python, when needed
+        for name in ("venv", "lib", "course", "exchange", "proxy", "roles", "state"):
+            setattr(self, name, self.prefix / name)
+
+    @property
+    def proxy_command(self) -> Path:
+        return self.proxy / "node_modules" / ".bin" / "configurable-http-proxy"
+
+    @property
+    def python(self) -> Path:
+        """The hub venv's interpreter."""
+        return self.venv / "bin" / "python"
+
+    @property
+    def settings_file(self) -> Path:
+        return self.prefix / "hub.json"
+
+    def settings(self) -> dict:
+        return json.loads(self.settings_file.read_text()) if self.settings_file.is_file() else {}
+
+
+# ---------------------------------------------------------------- helpers
+
+def require_root(what: str) -> None:
+    if os.geteuid() != 0:
+        raise HubError(f"`python -m course hub {what}` must run as root (sudo): it "
+                       + {"setup": "installs into a folder every user reads and creates the course's groups",
+                          "demo": "creates local accounts (useradd)",
+                          "serve": "starts each user's server as that user"}[what])
+
+
+def run(cmd, **kwargs) -> subprocess.CompletedProcess:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def group_members(name: str) -> list[str]:
+    """Login names in group *name*: listed members and those whose primary group it is."""
+    try:
+        group = grp.getgrnam(name)
+    except KeyError:
+        return []
+    return sorted(set(group.gr_mem) | {u.pw_name for u in pwd.getpwall() if u.pw_gid == group.gr_gid})
+
+
+def ensure_group(name: str) -> int:
+    try:
+        return grp.getgrnam(name).gr_gid
+    except KeyError:
+        run(["groupadd", "--system", name])
+        return grp.getgrnam(name).gr_gid
+
+
+def world_readable(path: Path) -> bool:
+    """Can any user reach *path* (every folder above it searchable by others)?"""
+    path = Path(path).resolve()
+    for p in [path, *path.parents]:
+        if not p.exists() or not p.stat().st_mode & stat.S_IXOTH:
+            return False
+    return bool(path.stat().st_mode & stat.S_IROTH)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+# ---------------------------------------------------------------- setup
+
+def copy_interpreter(base: Path, dest: Path) -> None:
+    """A copy of the Python at *base* (without its site-packages and tests) that needs nothing outside *dest*."""
+    if (dest / "bin" / "python3").exists():
+        return
+    tmp = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    skip = {str(base / "lib" / version / "site-packages"), str(base / "lib" / version / "test")}
+    shutil.copytree(base, tmp, symlinks=True,
+                    ignore=lambda folder, names: [n for n in names if os.path.join(folder, n) in skip])
+    (tmp / "lib" / version / "site-packages").mkdir(exist_ok=True)
+    exe = tmp / "bin" / version
+    runpath = subprocess.run(["patchelf", "--print-rpath", str(exe)], capture_output=True, text=True)
+    if runpath.returncode == 0 and str(base) in runpath.stdout:
+        # pyenv's python finds libpython in its own prefix by an absolute path (root's home).
+        run(["patchelf", "--set-rpath", "$ORIGIN/../lib", exe])
+    os.rename(tmp, dest)
+
+
+def clone_venv(src: Path, dest: Path, python_home: Path) -> None:
+    """*src* (a venv) as *dest*, on the interpreter in *python_home*: files hard-linked (or copied),
+    scripts' #! lines pointing at *dest*; without *src*'s editable install of the course."""
+    if (dest / "pyvenv.cfg").exists():
+        return
+    tmp = dest.with_name(dest.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(src, tmp, symlinks=True, copy_function=_link_or_copy,
+                    ignore=shutil.ignore_patterns(".installed", "__editable__*dl_course*", "dl_course-*.dist-info"))
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for name in ("python", "python3", version):
+        (tmp / "bin" / name).unlink(missing_ok=True)
+    (tmp / "bin" / version).symlink_to(python_home / "bin" / version)
+    (tmp / "bin" / "python").symlink_to(version)
+    (tmp / "bin" / "python3").symlink_to(version)
+    cfg = (src / "pyvenv.cfg").read_text().splitlines()
+    cfg = [f"home = {python_home / 'bin'}" if line.startswith("home =") else
+           f"executable = {python_home / 'bin' / version}" if line.startswith("executable =") else
+           f"command = {python_home / 'bin' / version} -m venv {dest}" if line.startswith("command =") else line
+           for line in cfg]
+    (tmp / "pyvenv.cfg").unlink()
+    (tmp / "pyvenv.cfg").write_text("\n".join(cfg) + "\n")
+    old, new = str(src.resolve()), str(dest)
+    for script in (tmp / "bin").iterdir():
+        if script.is_symlink() or not script.is_file():
+            continue
+        data = script.read_bytes()
+        if old.encode() in data and (data.startswith(b"#!") or script.name.startswith("activate")):
+            mode = script.stat().st_mode
+            script.unlink()  # a hard link to src's script: write a new file
+            script.write_bytes(data.replace(old.encode(), new.encode()))
+            script.chmod(mode)
+    os.rename(tmp, dest)
+
+
+def install_course(layout: Layout, root: Path = ROOT) -> None:
+    """The course package into lib/ (for everyone), the course into course/ (for instructors)."""
+    instructors = ensure_group(INSTRUCTORS)
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pt", "*.log")
+    shutil.rmtree(layout.lib / "course", ignore_errors=True)
+    shutil.copytree(root / "course", layout.lib / "course", ignore=ignore)
+    for dirpath, dirnames, filenames in os.walk(layout.lib):
+        os.chmod(dirpath, 0o755)
+        for f in filenames:
+            os.chmod(os.path.join(dirpath, f), 0o644)
+    layout.course.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, layout.course / name, ignore=ignore, dirs_exist_ok=True)
+        elif src.is_file():
+            shutil.copy(src, layout.course / name)
+    # The instructors' group owns the course; nobody else enters it (solutions, gradebook, submissions).
+    for dirpath, dirnames, filenames in os.walk(layout.course):
+        os.chown(dirpath, 0, instructors)
+        os.chmod(dirpath, 0o2770)
+        for f in filenames:
+            full = os.path.join(dirpath, f)
+            if not os.path.islink(full):
+                os.chown(full, -1, instructors)
+                os.chmod(full, (os.stat(full).st_mode | 0o660) & 0o770)
+    sites = list((layout.venv / "lib").glob("python3*/site-packages"))
+    for site in sites:
+        (site / "dlcourse.pth").write_text(f"{layout.lib}\n")
+
+
+def make_exchange(layout: Layout) -> None:
+    """nbgrader's exchange, laid out for a class (course/hub_exchange.py)."""
+    instructors = ensure_group(INSTRUCTORS)
+    course = layout.exchange / COURSE_ID
+    for path, mode, gid in ((layout.exchange, 0o1777, 0), (course, 0o2775, instructors),
+                            (course / "outbound", 0o2775, instructors), (course / "inbound", 0o2773, instructors),
+                            (course / "feedback", 0o2771, instructors)):
+        path.mkdir(parents=True, exist_ok=True)
+        os.chown(path, 0, gid)
+        os.chmod(path, mode)
+
+
+def write_roles(layout: Layout) -> None:
+    """Jupyter config: the hub's nbgrader settings for all, then per role (JUPYTER_CONFIG_PATH)."""
+    everyone = layout.venv / "etc" / "jupyter" / "nbgrader_config.py"
+    everyone.write_text(
+        '"""nbgrader in the course\'s JupyterHub (written by `python -m course hub setup`)."""\n'
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
+        f"c.Exchange.root = {str(layout.exchange)!r}\n"
+        "c.Exchange.path_includes_course = True\n"
+        "# several instructors share the course through the dlcourse-instructors group\n"
+        "c.CourseDirectory.groupshared = True\n"
+        "# submissions and feedback readable by their student and the instructors only\n"
+        "c.ExchangeFactory.submit = 'course.hub_exchange.PrivateSubmit'\n"
+        "c.ExchangeFactory.release_feedback = 'course.hub_exchange.PrivateReleaseFeedback'\n")
+    instructor = layout.roles / "instructor"
+    instructor.mkdir(parents=True, exist_ok=True)
+    (instructor / "nbgrader_config.py").write_text(
+        '"""An instructor\'s nbgrader: the course\'s own settings (the formgrader finds the course)."""\n'
+        "c = get_config()  # noqa: F821\n"
+        f"load_subconfig({str(layout.course / 'nbgrader_config.py')!r})  # noqa: F821\n")
+    student = layout.roles / "student"
+    (student / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
+    (student / "jupyter_server_config.d" / "dlcourse-student.json").write_text(json.dumps(
+        {"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": False}}}, indent=2))
+    (student / "labconfig").mkdir(exist_ok=True)
+    (student / "labconfig" / "page_config.json").write_text(json.dumps(
+        {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True,
+                                "@jupyter/nbgrader:create-assignment": True}}, indent=2))
+    for dirpath, dirnames, filenames in os.walk(layout.roles):
+        os.chmod(dirpath, 0o755)
+        for f in filenames:
+            os.chmod(os.path.join(dirpath, f), 0o644)
+
+
+def setup(prefix: Path = DEFAULT_PREFIX, venv: Path = ROOT / ".venv") -> Layout:
+    """Install the hub under *prefix* (idempotent: what is there already is kept, the course re-copied)."""
+    require_root("setup")
+    run(["bash", str(ROOT / "tools" / "system-deps.sh"), "hub"])
+    layout = Layout(prefix)
+    layout.prefix.mkdir(parents=True, exist_ok=True)
+    layout.prefix.chmod(0o755)
+    if not world_readable(layout.prefix):
+        raise HubError(f"{layout.prefix} is not reachable by other users: choose another --prefix")
+    ensure_group(INSTRUCTORS)
+    ensure_group(STUDENTS)
+    base = Path(sys.base_prefix)
+    if world_readable(base / "bin"):
+        python_home = base
+    else:  # root's home (pyenv): other users cannot run it from there
+        copy_interpreter(base, layout.interpreter)
+        python_home = layout.interpreter
+    clone_venv(venv.resolve(), layout.venv, python_home)
+    run([layout.python, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+         "-r", ROOT / "requirements-hub.txt", "-c", ROOT / "constraints.txt"])
+    if not layout.proxy_command.exists():
+        layout.proxy.mkdir(exist_ok=True)
+        run(["npm", "install", "--prefix", layout.proxy, "--no-audit", "--no-fund", "--loglevel=error",
+             f"configurable-http-proxy@{CHP_VERSION}"])
+    install_course(layout)
+    make_exchange(layout)
+    write_roles(layout)
+    layout.state.mkdir(exist_ok=True)
+    layout.state.chmod(0o700)
+    mirror = data_mirror()
+    layout.settings_file.write_text(json.dumps(
+        {"data_mirror": str(mirror) if mirror.is_dir() and world_readable(mirror) else None,
+         "python": str(python_home)}, indent=2))
+    print(f"installed under {layout.prefix}: `python -m course hub demo` for demo accounts, "
+          f"then `python -m course hub` (add --demo-auth for a shared password)", flush=True)
+    return layout
+
+
+# ---------------------------------------------------------------- accounts
+
+def add_user(name: str, role: str, password: str | None) -> None:
+    """A local account (home folder 0700) in the role's group; *password* set when given."""
+    group = ensure_group(INSTRUCTORS if role == "instructor" else STUDENTS)
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        run(["useradd", "--create-home", "--shell", "/bin/bash", "-K", "HOME_MODE=0700", name])
+    run(["usermod", "-a", "-G", grp.getgrgid(group).gr_name, name])
+    home = Path(pwd.getpwnam(name).pw_dir)
+    home.chmod(0o700)  # a student's home holds the nbgrader cache: the submission's secret
+    if password is not None:
+        subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)
+
+
+def demo(instructor: str, students: list[str], password: str) -> None:
+    require_root("demo")
+    add_user(instructor, "instructor", password)
+    for s in students:
+        add_user(s, "student", password)
+    print(f"instructor {instructor}, students {', '.join(students)}; password {password!r}", flush=True)
+
+
+# ---------------------------------------------------------------- serve
+
+def hub_command(layout: Layout) -> list[str]:
+    return [str(layout.venv / "bin" / "jupyterhub"), "-f", str(layout.lib / "course" / "hub_config.py")]
+
+
+def hub_environment(layout: Layout, port: int, demo_auth: bool, password: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "DLCOURSE_HUB"))}
+    env.update({"DLCOURSE_HUB_PREFIX": str(layout.prefix), "DLCOURSE_HUB_PORT": str(port),
+                "DLCOURSE_HUB_AUTH": "demo" if demo_auth else "pam",
+                "PATH": f"{layout.venv / 'bin'}:{env.get('PATH', '/usr/bin:/bin')}"})
+    env.pop("PYTHONPATH", None)
+    env.pop("VIRTUAL_ENV", None)
+    if demo_auth:
+        env["DLCOURSE_HUB_PASSWORD"] = password or DEMO_PASSWORD
+    return env
+
+
+def serve(prefix: Path, port: int, demo_auth: bool, password: str | None) -> int:
+    require_root("serve")
+    layout = Layout(prefix)
+    if not (layout.venv / "bin" / "jupyterhub").exists() or not layout.proxy_command.exists():
+        raise HubError(f"no hub under {layout.prefix}: run `python -m course hub setup` first")
+    users = group_members(INSTRUCTORS) + group_members(STUDENTS)
+    print(f"JupyterHub on http://127.0.0.1:{port}/ ({'demo password' if demo_auth else 'PAM'}); "
+          f"instructors: {', '.join(group_members(INSTRUCTORS)) or 'none'}; "
+          f"students: {', '.join(group_members(STUDENTS)) or 'none'}"
+          + ("" if users else " (`python -m course hub demo` creates some)"), flush=True)
+    os.chdir(layout.state)
+    env = hub_environment(layout, port, demo_auth, password)
+    os.execve(hub_command(layout)[0], hub_command(layout), env)
+    return 1  # not reached
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course hub", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", nargs="?", default="serve", choices=["serve", "setup", "demo"])
+    parser.add_argument("--prefix", type=Path, default=DEFAULT_PREFIX, help="where the hub lives (%(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="the hub's port on 127.0.0.1 (%(default)s); "
+                        "it also uses the next two")
+    parser.add_argument("--demo-auth", action="store_true",
+                        help="one shared password for the course's users instead of their own (PAM)")
+    parser.add_argument("--password", help=f"the demo password (default {DEMO_PASSWORD!r})")
+    parser.add_argument("--instructor", default=DEMO_USERS[0], help="demo: the instructor's login")
+    parser.add_argument("--students", default=",".join(DEMO_USERS[1:]), help="demo: students' logins, commas")
+    args = parser.parse_args(argv)
+    try:
+        if args.action == "setup":
+            setup(args.prefix)
+        elif args.action == "demo":
+            demo(args.instructor, [s for s in args.students.split(",") if s], args.password or DEMO_PASSWORD)
+        else:
+            return serve(args.prefix, args.port, args.demo_auth, args.password)
+    except HubError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,141 @@
+"""nbgrader's file exchange with private submissions and feedback, for a JupyterHub class.
+
+nbgrader 0.9's exchange leaves every submission folder ``rwxrwxrwx`` and every released
+feedback file ``rw-r--r--`` (in a folder nobody can list): a student who learns a path, from a
+world-readable home folder or a shared screen, reads (and can replace) another student's
+notebook or feedback.  ``python -m course hub`` configures these two steps instead
+(``c.ExchangeFactory.submit`` / ``c.ExchangeFactory.release_feedback``); the others are nbgrader's.
+
+The exchange that ``python -m course hub setup`` lays out (``c.CourseDirectory.groupshared``,
+the instructors' group owns it)::
+
+    <exchange>/                 root:root             rwxrwxrwt  nbgrader wants 777; sticky
+    <exchange>/dl-course/       root:instructors      rwxrwsr-x
+        outbound/               root:instructors      rwxrwsr-x  released assignments, read by all
+        inbound/                root:instructors      rwxrwx-wx  setgid: students create, cannot list
+            <student>+<id>+<time>+<random>/   <student>:instructors  rwxrwx---  (PrivateSubmit)
+        feedback/               root:instructors      rwxrwx--x  setgid: nobody else lists it
+            <hash>.html         <instructor>:instructors rw-r-----  + ACL user:<student>:r--  (PrivateReleaseFeedback)
+
+A student reads only their own feedback file, through a POSIX ACL naming them (the releasing
+instructor cannot give a file away, and nbgrader's file names must stay as they are, since the
+student's server finds its feedback by name).  The exchange must be on a filesystem with POSIX
+ACLs (ext4, xfs, btrfs, tmpfs; NFS v3 with ACL support; docs/deploy.md).
+"""
+from __future__ import annotations
+
+import errno
+import glob
+import os
+import pwd
+import re
+import struct
+
+from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
+from nbgrader.exchange.default.submit import ExchangeSubmit
+from nbgrader.utils import notebook_hash
+
+#: A submission: the student and the instructors' group (which the setgid inbound folder gives it).
+SUBMISSION_DIR_MODE = 0o770
+SUBMISSION_FILE_MODE = 0o640
+#: A released feedback file: the instructor, the instructors' group and (by ACL) its student.
+FEEDBACK_FILE_MODE = 0o640
+
+# Linux's POSIX ACL extended attribute (linux/posix_acl_xattr.h).
+_ACL_XATTR = "system.posix_acl_access"
+_ACL_VERSION = 2
+_USER_OBJ, _USER, _GROUP_OBJ, _MASK, _OTHER = 0x01, 0x02, 0x04, 0x10, 0x20
+_UNDEFINED = 0xFFFFFFFF
+
+
+def acl_bytes(mode: int, readers: dict[int, int]) -> bytes:
+    """A POSIX access ACL: *mode*'s owner/group/other bits, plus {uid: permission bits}."""
+    entries = [(_USER_OBJ, (mode >> 6) & 7, _UNDEFINED)]
+    entries += [(_USER, perm, uid) for uid, perm in sorted(readers.items())]
+    group = (mode >> 3) & 7
+    entries.append((_GROUP_OBJ, group, _UNDEFINED))
+    mask = group
+    for perm in readers.values():
+        mask |= perm
+    entries.append((_MASK, mask, _UNDEFINED))
+    entries.append((_OTHER, mode & 7, _UNDEFINED))
+    return struct.pack("<I", _ACL_VERSION) + b"".join(struct.pack("<HHI", *e) for e in entries)
+
+
+def acl_readers(path: str) -> dict[int, int]:
+    """{uid: permission bits} of the named users in *path*'s access ACL ({} when it has none)."""
+    try:
+        raw = os.getxattr(path, _ACL_XATTR)
+    except OSError as exc:
+        if exc.errno in (errno.ENODATA, errno.ENOTSUP):
+            return {}
+        raise
+    readers = {}
+    for offset in range(4, len(raw), 8):
+        tag, perm, ident = struct.unpack_from("<HHI", raw, offset)
+        if tag == _USER:
+            readers[ident] = perm
+    return readers
+
+
+def give_read_access(path: str, uid: int, mode: int = FEEDBACK_FILE_MODE) -> None:
+    """chmod *path* to *mode* and let user *uid* read it (a POSIX ACL entry)."""
+    os.chmod(path, mode)
+    try:
+        os.setxattr(path, _ACL_XATTR, acl_bytes(mode, {uid: 4}))
+    except OSError as exc:
+        if exc.errno == errno.ENOTSUP:
+            raise OSError(exc.errno, f"the exchange's filesystem has no POSIX ACLs, so feedback cannot be "
+                                     f"released to one student only (mount it with ACLs): {path}") from exc
+        raise
+
+
+def make_private(path: str, dir_mode: int = SUBMISSION_DIR_MODE, file_mode: int = SUBMISSION_FILE_MODE) -> None:
+    """Folders *dir_mode*, files *file_mode*, under and including *path* (no symbolic link followed)."""
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            if not os.path.islink(full):
+                os.chmod(full, file_mode)
+        os.chmod(dirpath, dir_mode)
+
+
+class PrivateSubmit(ExchangeSubmit):
+    """nbgrader's submit; the submission is then readable by its student and the instructors only."""
+
+    def copy_files(self):
+        super().copy_files()
+        make_private(os.path.join(self.inbound_path, self.assignment_filename))
+
+
+class PrivateReleaseFeedback(ExchangeReleaseFeedback):
+    """nbgrader's release_feedback; each feedback file is then readable by its student only
+    (and the instructors' group).  The student id must be the student's login name."""
+
+    def copy_files(self):
+        html_files = glob.glob(os.path.join(self.src_path, "*.html"))
+        for html_file in html_files:  # copied with its mode: never world-readable on the way
+            os.chmod(html_file, FEEDBACK_FILE_MODE)
+        super().copy_files()
+        regexp = re.escape(os.path.sep).join([
+            self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>.*)",
+                                       self.coursedir.assignment_id, escape=True),
+            "(?P<notebook_id>.*).html"])
+        for html_file in html_files:
+            m = re.match(regexp, html_file)
+            if m is None:
+                continue  # nbgrader logged it and released nothing
+            student_id, notebook_id = m.group("student_id"), m.group("notebook_id")
+            with open(os.path.join(os.path.dirname(html_file), "submission_secret.txt")) as fh:
+                secret = fh.read()
+            released = os.path.join(self.dest_path, f"{notebook_hash(secret=secret, notebook_id=notebook_id)}.html")
+            if not os.path.exists(released):
+                continue  # excluded (--exclude) or not released
+            try:
+                uid = pwd.getpwnam(student_id).pw_uid
+            except KeyError:
+                self.log.error("No account named %r: its feedback %s stays unreadable to students",
+                               student_id, released)
+                continue
+            give_read_access(released, uid)
+            self.log.info("Feedback %s readable by %s only (and the instructors)", released, student_id)
