@@ -55,6 +55,7 @@ c.DueDates.due_dates = {  # Fridays, 23:59 in Tokyo (14:59 UTC)
     "07_pytorch_regression": "2026-06-05 14:59:00 UTC",
     "07b_training_practice": "2026-06-09 14:59:00 UTC",   # a short one: the Tuesday after 07
     "08_cnn_cifar10": "2026-06-12 14:59:00 UTC",
+    "08b_gpu": "2026-06-16 14:59:00 UTC",                 # optional: the Tuesday after 08
     "09_tensorflow_keras": "2026-06-19 14:59:00 UTC",   # the optional appendix
     "10_tensorflow_v1": "2026-06-26 14:59:00 UTC",
 }

@@ -37,9 +37,9 @@ def as_uint8_chw(images) -> torch.Tensor:
 
 
 def normalize(batch: torch.Tensor) -> torch.Tensor:
-    """uint8 (B, 3, H, W) -> float32, like ``ToTensor()`` then ``Normalize(MEAN, STD)``."""
-    mean = torch.tensor(MEAN).view(1, 3, 1, 1) * 255
-    std = torch.tensor(STD).view(1, 3, 1, 1) * 255
+    """uint8 (B, 3, H, W) -> float32 on the batch's device, like ``ToTensor()`` then ``Normalize(MEAN, STD)``."""
+    mean = torch.tensor(MEAN, device=batch.device).view(1, 3, 1, 1) * 255
+    std = torch.tensor(STD, device=batch.device).view(1, 3, 1, 1) * 255
     return (batch.float() - mean) / std
 
 
@@ -48,13 +48,15 @@ def random_crop_flip(batch: torch.Tensor, padding: int = 4,
     """Random crop after zero padding, and a random horizontal flip, for each image of a batch."""
     b, c, h, w = batch.shape
     padded = torch.nn.functional.pad(batch, (padding,) * 4)
-    dy = torch.randint(0, 2 * padding + 1, (b,), generator=generator)
-    dx = torch.randint(0, 2 * padding + 1, (b,), generator=generator)
-    rows = (dy[:, None] + torch.arange(h))[:, None, :, None]          # (B, 1, H, 1)
-    cols = (dx[:, None] + torch.arange(w))[:, None, None, :]          # (B, 1, 1, W)
-    flip = torch.rand(b, generator=generator) < 0.5
+    dev = batch.device                   # the offsets are drawn on the CPU (a CPU generator), used on the batch's device
+    dy = torch.randint(0, 2 * padding + 1, (b,), generator=generator).to(dev)
+    dx = torch.randint(0, 2 * padding + 1, (b,), generator=generator).to(dev)
+    rows = (dy[:, None] + torch.arange(h, device=dev))[:, None, :, None]          # (B, 1, H, 1)
+    cols = (dx[:, None] + torch.arange(w, device=dev))[:, None, None, :]          # (B, 1, 1, W)
+    flip = (torch.rand(b, generator=generator) < 0.5).to(dev)
     cols = torch.where(flip[:, None, None, None], cols.flip(-1), cols)
-    return padded[torch.arange(b)[:, None, None, None], torch.arange(c)[None, :, None, None], rows, cols]
+    return padded[torch.arange(b, device=dev)[:, None, None, None], torch.arange(c, device=dev)[None, :, None, None],
+                  rows, cols]
 
 
 class CifarTensorLoader:

@@ -170,6 +170,8 @@ class Link:
             return {"TS": list(obj)}
         if isinstance(obj, torch.memory_format):
             return {"MF": str(obj).replace("torch.", "")}
+        if type(obj) is torch.Tensor and not obj.requires_grad and obj.is_meta:    # shape and dtype, no data
+            return {"TM": list(obj.shape), "dt": str(obj.dtype).replace("torch.", "")}
         if type(obj) is torch.Tensor and not obj.requires_grad and obj.layout == torch.strided \
                 and not obj.is_quantized:
             data = obj.detach().cpu()
@@ -222,7 +224,7 @@ class Link:
                 return pathlib.Path(str(body))
             if tag == "B":
                 return bytes(blobs[body])
-            if tag in ("TD", "DV", "TS", "TN", "MF"):
+            if tag in ("TD", "DV", "TS", "TN", "TM", "MF"):
                 return self._decode_torch(tag, body, v, blobs)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise wire.WireError(f"a malformed value ({type(exc).__name__})") from None
@@ -239,11 +241,13 @@ class Link:
             if not isinstance(found, torch.memory_format):
                 raise wire.WireError("an unknown memory format")
             return found
-        dtype = getattr(torch, str(v["dt"] if tag == "TN" else body), None)
+        dtype = getattr(torch, str(v["dt"] if tag in ("TN", "TM") else body), None)
         if not isinstance(dtype, torch.dtype):
             raise wire.WireError("an unknown torch dtype")
         if tag == "TD":
             return dtype
+        if tag == "TM":
+            return torch.empty([int(x) for x in body], dtype=dtype, device="meta")
         tensor = torch.from_numpy(wire.array_from(blobs[body]).copy()).to(dtype)
         device = str(v.get("dev", "cpu"))
         if device == "cuda" and torch.cuda.is_available():

@@ -1,0 +1,60 @@
+"""Devices: what PyTorch sees (CUDA, MPS, CPU), timing that waits for the GPU, and 08b's small network.
+
+    from course.devices import describe_torch_devices, timed
+    print(describe_torch_devices())
+    seconds = timed(lambda: model(x), device)      # synchronises a CUDA device before and after
+"""
+from __future__ import annotations
+
+import time
+
+import torch
+
+__all__ = ["describe_torch_devices", "timed", "tiny_net"]
+
+
+def describe_torch_devices() -> str:
+    """torch's build (CUDA, cuDNN versions) and, for each CUDA GPU, its name, compute capability and memory."""
+    cuda = torch.version.cuda
+    lines = [f"torch {torch.__version__}: " + (f"built with CUDA {cuda}, cuDNN {torch.backends.cudnn.version()}"
+                                               if cuda else "a CPU-only build (no CUDA)")]
+    if torch.cuda.is_available():
+        for i in range(torch.cuda.device_count()):
+            p = torch.cuda.get_device_properties(i)
+            free, total = torch.cuda.mem_get_info(i)
+            lines.append(f"cuda:{i}: {p.name}, compute capability {p.major}.{p.minor}, {p.multi_processor_count} "
+                         f"multiprocessors, {total / 2**30:.1f} GiB memory ({free / 2**30:.1f} GiB free)")
+    else:
+        why = ("torch has CUDA but finds no usable GPU (no NVIDIA GPU, or its driver is missing or too old)"
+               if cuda else "this torch cannot use an NVIDIA GPU")
+        lines.append(f"torch.cuda.is_available() is False: {why}")
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        lines.append("mps: Apple-silicon GPU available")
+    return "\n".join(lines)
+
+
+def _sync(device) -> None:
+    device = torch.device(device)
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+def timed(fn, device, repeat: int = 1) -> float:
+    """Seconds per call of *fn* (mean of *repeat* calls). A GPU runs work asynchronously: without the
+    synchronisations a timer measures only how long it took to queue the work."""
+    _sync(device)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        fn()
+    _sync(device)
+    return (time.perf_counter() - start) / repeat
+
+
+def tiny_net(nn=torch.nn):
+    """08b's small network (the one in gpu_checkpoint.pt): conv -> batch norm -> ReLU -> global average
+    -> linear, 3×32×32 images to 10 logits. *nn*: the ``torch.nn`` module to build it with."""
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.BatchNorm2d(8), nn.ReLU(),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10))
