@@ -48,6 +48,8 @@ CHP_VERSION = "5.3.0"   # configurable-http-proxy, from npm
 COURSE_ID = "dl-course"
 #: What the course root holds that the hub's copy needs (the instructor's work is kept).
 COURSE_FILES = ("course", "source", "release", "nbgrader_config.py", "course.toml")
+#: In an instructor's home: a link to the course (the formgrader serves only what is under the home).
+COURSE_LINK = "dl-course-root"
 DEMO_USERS = ("dlc-instructor", "dlc-student1", "dlc-student2")
 DEMO_PASSWORD = "dl-course-demo"
 
@@ -246,9 +248,20 @@ def write_roles(layout: Layout) -> None:
     instructor = layout.roles / "instructor"
     instructor.mkdir(parents=True, exist_ok=True)
     (instructor / "nbgrader_config.py").write_text(
-        '"""An instructor\'s nbgrader: the course\'s own settings (the formgrader finds the course)."""\n'
+        '"""An instructor\'s nbgrader: the course\'s own settings, so that the formgrader finds the course.\n\n'
+        f"The formgrader wants the course inside the server's root (the home folder): through ~/{COURSE_LINK},\n"
+        'a link to the course that the hub makes when an instructor\'s server starts."""\n'
+        "import os\n"
         "c = get_config()  # noqa: F821\n"
-        f"load_subconfig({str(layout.course / 'nbgrader_config.py')!r})  # noqa: F821\n")
+        f"course = os.path.join(os.path.expanduser('~'), {COURSE_LINK!r})\n"
+        "if not os.path.isfile(os.path.join(course, 'nbgrader_config.py')):\n"
+        f"    course = {str(layout.course)!r}\n"
+        "load_subconfig(os.path.join(course, 'nbgrader_config.py'))  # noqa: F821\n")
+    # JupyterHub forbids framing a user's server (frame-ancestors 'none'); JupyterLab shows the
+    # formgrader in a frame of the same server.
+    (instructor / "jupyter_server_config.json").write_text(json.dumps(
+        {"ServerApp": {"tornado_settings": {"headers": {"Content-Security-Policy": "frame-ancestors 'self'"}}}},
+        indent=2))
     student = layout.roles / "student"
     (student / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
     (student / "jupyter_server_config.d" / "dlcourse-student.json").write_text(json.dumps(
@@ -257,6 +270,13 @@ def write_roles(layout: Layout) -> None:
     (student / "labconfig" / "page_config.json").write_text(json.dumps(
         {"disabledExtensions": {"@jupyter/nbgrader:formgrader": True,
                                 "@jupyter/nbgrader:create-assignment": True}}, indent=2))
+    # No "get Jupyter news?" toast, and no server asking the internet for news or updates.
+    overrides = layout.venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    overrides.parent.mkdir(parents=True, exist_ok=True)
+    overrides.unlink(missing_ok=True)  # never write through a hard link into the cloned venv
+    overrides.write_text(json.dumps(
+        {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}, indent=2))
+    overrides.chmod(0o644)
     for dirpath, dirnames, filenames in os.walk(layout.roles):
         os.chmod(dirpath, 0o755)
         for f in filenames:

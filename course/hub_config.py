@@ -8,7 +8,7 @@ import grp
 import os
 import pwd
 
-from course.hub import INSTRUCTORS, STUDENTS, Layout, group_members
+from course.hub import COURSE_LINK, INSTRUCTORS, STUDENTS, Layout, group_members
 
 c = get_config()  # noqa: F821  (provided by JupyterHub)
 layout = Layout(os.environ["DLCOURSE_HUB_PREFIX"])
@@ -61,6 +61,10 @@ def role_environment(spawner):
     spawner.environment["JUPYTER_CONFIG_PATH"] = str(layout.roles / role)
     if role == "instructor":
         spawner.environment["PYTHONPATH"] = str(layout.course)
+        link = os.path.join(user.pw_dir, COURSE_LINK)
+        if not os.path.lexists(link) and os.path.isdir(user.pw_dir):
+            os.symlink(layout.course, link)
+            os.lchown(link, user.pw_uid, user.pw_gid)
 
 
 c.Spawner.pre_spawn_hook = role_environment

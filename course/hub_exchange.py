@@ -14,6 +14,7 @@ the instructors' group owns it)::
         outbound/               root:instructors      rwxrwsr-x  released assignments, read by all
         inbound/                root:instructors      rwxrwx-wx  setgid: students create, cannot list
             <student>+<id>+<time>+<random>/   <student>:instructors  rwxrwx---  (PrivateSubmit)
+                <files>                 <student>                rw-r--r--  (behind the folder)
         feedback/               root:instructors      rwxrwx--x  setgid: nobody else lists it
             <hash>.html         <instructor>:instructors rw-r-----  + ACL user:<student>:r--  (PrivateReleaseFeedback)
 
@@ -35,9 +36,13 @@ from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.exchange.default.submit import ExchangeSubmit
 from nbgrader.utils import notebook_hash
 
-#: A submission: the student and the instructors' group (which the setgid inbound folder gives it).
+#: A submission's folders: the student and the instructors' group (which the setgid inbound folder
+#: gives every folder created in it), nobody else.  Its files stay readable by all, since the
+#: folder already keeps everyone else out, and nbgrader writes timestamp.txt and
+#: submission_secret.txt after copying the notebooks, once copytree has copied the student's
+#: folder mode, clearing the setgid bit: those two belong to the student's own group.
 SUBMISSION_DIR_MODE = 0o770
-SUBMISSION_FILE_MODE = 0o640
+SUBMISSION_FILE_MODE = 0o644
 #: A released feedback file: the instructor, the instructors' group and (by ACL) its student.
 FEEDBACK_FILE_MODE = 0o640
 
@@ -105,7 +110,11 @@ class PrivateSubmit(ExchangeSubmit):
 
     def copy_files(self):
         super().copy_files()
-        make_private(os.path.join(self.inbound_path, self.assignment_filename))
+        dest = os.path.join(self.inbound_path, self.assignment_filename)
+        make_private(dest)
+        if os.stat(dest).st_gid != os.stat(self.inbound_path).st_gid:
+            self.fail(f"{dest} did not get the group of {self.inbound_path}: the inbound folder must be setgid "
+                      "(chmod 2773), or the instructors cannot collect it")
 
 
 class PrivateReleaseFeedback(ExchangeReleaseFeedback):

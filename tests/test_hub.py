@@ -1,0 +1,337 @@
+"""A class on JupyterHub (``python -m course hub``), driven in headless Chromium through the hub.
+
+Everything is started here and stopped at the end, on 127.0.0.1 only: the hub is installed
+(``python -m course hub setup``) into a temporary prefix, with three real local accounts
+(``python -m course hub demo``: an instructor, two students; PAM logins with their passwords):
+
+* the instructor logs in and releases 01 from the formgrader;
+* each student logs in, fetches 01 in the Assignment List, types the reference answers,
+  presses Validate (success) and submits;
+* the instructor collects in the formgrader, grades with ``python -m course grade`` as the
+  instructor's own account (sandboxed, unprivileged) and releases the feedback;
+* each student fetches and opens their own feedback, and cannot read the other's submission,
+  feedback or notebooks, nor the course's solutions (tried as that user, path by path).
+
+Screenshots go to build/screenshots/hub-*.png; with DLCOURSE_DOC_SCREENSHOTS=1 also into
+docs/screenshots/.  Needs root (useradd, a hub that starts servers as users), node and npm
+(configurable-http-proxy) and Debian's chromium; skipped without them.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from course.config import ROOT
+from course.hub import INSTRUCTORS, STUDENTS, Layout, hub_environment
+from course.hub_exchange import acl_readers
+from test_browser import (AID, CHROMIUM, DOC_SHOTS, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
+                          browser_test, cells, close_dialog, formgrader_action, menu, reference_answers,
+                          release_layout, shot, validate, wait_kernel_idle)
+
+pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.slow,
+              pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                                 reason="the hub test creates local accounts and runs JupyterHub: root only"),
+              pytest.mark.skipif(not (shutil.which("node") and shutil.which("npm")),
+                                 reason="node and npm are needed for configurable-http-proxy "
+                                        "(apt-get install nodejs npm)")]
+
+SETUP_S = 600       # copy the interpreter, clone .venv, pip and npm installs
+HUB_START_S = 120
+SPAWN_S = 240       # a user's server on a busy machine
+GRADE_S = 600
+TEACHER, ALICE, BOB = "dlct-teacher", "dlct-alice", "dlct-bob"
+
+
+def hub_shot(page, name: str) -> None:
+    """test_browser's screenshot into build/screenshots/, and into docs/screenshots/ when asked."""
+    shot(page, name)
+    if os.environ.get("DLCOURSE_DOC_SCREENSHOTS") == "1":
+        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SHOTS / name, DOC_SHOTS / name)
+
+
+def as_user(user: str, cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", user, "--", *cmd], capture_output=True, text=True, **kwargs)
+
+
+def _remove_user(name: str) -> None:
+    try:
+        uid = pwd.getpwnam(name).pw_uid
+    except KeyError:
+        return
+    _kill_processes_of(uid)
+    subprocess.run(["userdel", "--force", "--remove", name], capture_output=True)
+
+
+def _kill_processes_of(uid: int) -> None:
+    """The test's own accounts' processes (servers and kernels the hub left), by process id."""
+    for pid_dir in Path("/proc").glob("[0-9]*"):
+        try:
+            if pid_dir.stat().st_uid == uid:
+                os.kill(int(pid_dir.name), signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the hub exited ({proc.returncode}):\n{log.read_text()[-4000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=5).close()  # noqa: S310 - localhost
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the hub did not answer within {timeout_s} s:\n{log.read_text()[-4000:]}")
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def hub():
+    """(base URL, Layout, password): the hub installed in a temporary prefix, serving three accounts."""
+    prefix = Path(tempfile.mkdtemp(prefix="dlcourse-hub-test-", dir="/tmp"))
+    prefix.chmod(0o755)
+    password = secrets.token_hex(12)
+    for name in (TEACHER, ALICE, BOB):  # a previous run's leftovers
+        _remove_user(name)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("hub-*"):
+        old.unlink()
+    proc = log = None
+    try:
+        t0 = time.monotonic()
+        subprocess.run([sys.executable, "-m", "course", "hub", "setup", "--prefix", str(prefix)],
+                       check=True, timeout=SETUP_S, capture_output=True, text=True)
+        print(f"hub setup: {time.monotonic() - t0:.1f} s")
+        subprocess.run([sys.executable, "-m", "course", "hub", "demo", "--instructor", TEACHER,
+                        f"--students={ALICE},{BOB}", f"--password={password}"],
+                       check=True, timeout=120, capture_output=True, text=True)
+        layout = Layout(prefix)
+        # 01's due date has passed (nbgrader_config.py): in the hub's copy of the course, it is a year
+        # from now, so that the right answers score full marks rather than a late penalty.
+        due = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(time.time() + 365 * 86400))
+        with open(layout.course / "nbgrader_config.py", "a") as f:
+            f.write(f"\nc.DueDates.due_dates[{AID!r}] = {due!r}  # tests/test_hub.py\n")
+        port = _free_port()
+        while any(_port_taken(p) for p in (port + 1, port + 2)):
+            port = _free_port()
+        log_path = prefix / "hub.log"
+        log = open(log_path, "w")
+        proc = subprocess.Popen([sys.executable, "-m", "course", "hub", "--prefix", str(prefix), "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        _wait_http(f"{base}/hub/api", proc, log_path, HUB_START_S)
+        yield base, layout, password
+    finally:
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the hub stops the users' servers, then the proxy
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+        if log is not None:
+            log.close()
+            shutil.copy(prefix / "hub.log", SHOTS / "hub.log")
+        for name in (TEACHER, ALICE, BOB):
+            _remove_user(name)
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def _port_taken(port: int) -> bool:
+    import socket
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def log_in(browser, base: str, user: str, password: str, screenshot: str | None = None):
+    """A new browser context logged in as *user*, on their JupyterLab (the server started)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto(f"{base}/hub/login")
+    page.locator("#username_input").fill(user)
+    page.locator("#password_input").fill(password)
+    if screenshot:
+        hub_shot(page, screenshot)
+    page.locator("#login_submit").click()
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").wait_for(timeout=SPAWN_S * 1000)
+    assert f"/user/{user}/lab" in page.url, page.url
+    return context, page
+
+
+def assignment_list(page):
+    menu(page, "Nbgrader", "Assignment List")
+    return page.locator(".lm-DockPanel-widget:visible").last
+
+
+def student_answers_and_submits(page, base: str, user: str, screenshots: bool) -> None:
+    panel = assignment_list(page)
+    released = page.locator("#released_assignments_list")
+    released.get_by_text(AID).wait_for(timeout=KERNEL_S * 1000)
+    released.locator("button", has_text="Fetch").click()
+    fetched = page.locator("#fetched_assignments_list")
+    fetched.get_by_text(AID).first.wait_for(timeout=KERNEL_S * 1000)
+    assert "rror" not in panel.text_content() and "Unwritable" not in panel.text_content(), \
+        panel.text_content()[:1000]
+    if screenshots:
+        hub_shot(page, "hub-04-student-fetched.png")
+
+    layout = release_layout(AID)
+    answers = reference_answers(AID)
+    page.goto(f"{base}/user/{user}/lab/tree/dl-course/{AID}/{AID}.ipynb")
+    page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length >= n",
+                           arg=len(layout), timeout=KERNEL_S * 1000)
+    wait_kernel_idle(page)
+    for index, (kind, meta) in enumerate(layout):
+        if not meta.get("solution"):
+            continue
+        editor = cells(page).nth(index).locator(".cm-content")
+        editor.click()
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.insert_text(answers[meta["grade_id"]])
+        page.keyboard.press("Escape")
+        assert "NotImplementedError" not in editor.text_content()
+    text = validate(page, "validation-success")  # saves the notebook, runs it in a fresh kernel
+    assert "Success! Your notebook passes all the tests." in text
+    if screenshots:
+        hub_shot(page, "hub-05-student-validated.png")
+    close_dialog(page)
+
+    assignment_list(page)
+    fetched = page.locator("#fetched_assignments_list")
+    fetched.locator("button", has_text="Submit").first.click()
+    page.locator("#submitted_assignments_list").get_by_text(AID).first.wait_for(timeout=KERNEL_S * 1000)
+    if screenshots:
+        hub_shot(page, "hub-06-student-submitted.png")
+
+
+def student_fetches_feedback(page, base: str, user: str, screenshots: bool) -> Path:
+    page.goto(f"{base}/user/{user}/lab")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").wait_for(timeout=KERNEL_S * 1000)
+    assignment_list(page)
+    submitted = page.locator("#submitted_assignments_list")
+    submitted.locator("button", has_text="Fetch Feedback").first.click()
+    submitted.get_by_text("view feedback").first.wait_for(timeout=KERNEL_S * 1000)
+    home = Path(pwd.getpwnam(user).pw_dir)
+    found = list((home / "dl-course" / AID / "feedback").glob(f"*/{AID}.html"))
+    assert len(found) == 1, found
+    if screenshots:
+        hub_shot(page, "hub-09-student-feedback-fetched.png")
+        rel = found[0].relative_to(home)
+        page.goto(f"{base}/user/{user}/files/{rel}")
+        page.get_by_text(AID).first.wait_for(timeout=KERNEL_S * 1000)
+        hub_shot(page, "hub-10-student-feedback.png")
+    return found[0]
+
+
+@browser_test
+def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browser fixture
+    base, layout, password = hub
+    exchange = layout.exchange / "dl-course"
+
+    # 1. The instructor logs in (PAM) and releases 01 from the formgrader.
+    t_ctx, teacher = log_in(browser, base, TEACHER, password, screenshot="hub-01-login.png")
+    menu(teacher, "Nbgrader", "Formgrader")
+    frame = teacher.frame_locator("iframe[src*='formgrader']")
+    table = frame.locator("#main-table")
+    table.get_by_text(AID, exact=True).first.wait_for(timeout=KERNEL_S * 1000)
+    assert frame.locator("#warning-exchange").count() == 0, "the formgrader says the exchange is missing"
+    hub_shot(teacher, "hub-02-formgrader.png")
+    row = table.locator("tr", has=frame.get_by_text(AID, exact=True))
+    text = formgrader_action(teacher, frame, row, "release", "hub-03-released.png")
+    assert "Successfully released" in text, text[:2000]
+    assert (exchange / "outbound" / AID / f"{AID}.ipynb").is_file(), "not released into the hub's exchange"
+    assert not (layout.course / ".exchange").exists(), "released into the course's own exchange"
+
+    # 2. Each student logs in, fetches 01, answers, validates and submits.
+    students = {}
+    for user in (ALICE, BOB):
+        ctx, page = log_in(browser, base, user, password)
+        labels = page.locator(".lm-Menu-itemLabel")
+        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+        assert labels.get_by_text("Formgrader", exact=True).count() == 0, "a student has the formgrader"
+        page.keyboard.press("Escape")
+        student_answers_and_submits(page, base, user, screenshots=user == ALICE)
+        students[user] = (ctx, page)
+    inbound = {user: list(exchange.joinpath("inbound").glob(f"{user}+{AID}+*")) for user in (ALICE, BOB)}
+    assert all(len(v) == 1 for v in inbound.values()), inbound
+
+    # 3. The instructor collects (formgrader), grades (python -m course grade as that account)
+    #    and releases the feedback.
+    teacher.locator(".lm-TabBar-tabLabel", has_text="Formgrader").click()
+    text = formgrader_action(teacher, frame, row, "collect", "hub-07-collected.png")
+    assert "Successfully collected" in text, text[:2000]
+    env = hub_environment(layout, 0, False, None)
+    env.update({"HOME": pwd.getpwnam(TEACHER).pw_dir, "USER": TEACHER, "LOGNAME": TEACHER,
+                "PYTHONPATH": str(layout.course), "DLCOURSE_EXCHANGE": str(layout.exchange),
+                "JUPYTER_CONFIG_PATH": str(layout.roles / "instructor")})
+    if layout.settings().get("data_mirror"):  # as in the instructor's server (hub_config.py)
+        env["DLCOURSE_DATA_MIRROR"] = layout.settings()["data_mirror"]
+    env = {k: v for k, v in env.items() if not k.startswith("DLCOURSE_HUB")}
+    graded = as_user(TEACHER, ["env", *[f"{k}={v}" for k, v in env.items()], str(layout.python), "-m", "course",
+                               "grade", AID], cwd=layout.course, timeout=GRADE_S)
+    assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
+    with open(layout.course / "grades.csv", newline="") as f:
+        grades = {row["student_id"]: row for row in csv.DictReader(f) if row["assignment"] == AID}
+    for user in (ALICE, BOB):  # the reference answers, on time: full marks
+        assert float(grades[user]["score"]) == float(grades[user]["max_score"]) > 0, grades
+    released = as_user(TEACHER, ["env", *[f"{k}={v}" for k, v in env.items()], str(layout.python), "-m",
+                                 "nbgrader", "release_feedback", AID], cwd=layout.course, timeout=300)
+    assert released.returncode == 0, released.stdout[-3000:] + released.stderr[-3000:]
+    feedback = sorted((exchange / "feedback").glob("*.html"))
+    assert len(feedback) == 2, feedback
+    owner = {pwd.getpwuid(next(iter(acl_readers(str(f))))).pw_name: f for f in feedback}
+    assert set(owner) == {ALICE, BOB}, owner
+    teacher.reload()
+    menu(teacher, "Nbgrader", "Formgrader")
+    frame.locator("#main-table").get_by_text(AID, exact=True).first.wait_for(timeout=KERNEL_S * 1000)
+    hub_shot(teacher, "hub-08-formgrader-graded.png")
+
+    # 4. Each student fetches and sees their own feedback.
+    fetched = {user: student_fetches_feedback(students[user][1], base, user, screenshots=user == ALICE)
+               for user in (ALICE, BOB)}
+    for user, path in fetched.items():
+        assert path.read_bytes() == owner[user].read_bytes(), f"{user} fetched someone else's feedback"
+
+    # 5. Nobody reads another student's work, even knowing where it is.
+    for me, other in ((ALICE, BOB), (BOB, ALICE)):
+        sub = inbound[other][0]
+        home = Path(pwd.getpwnam(other).pw_dir)
+        denied = {
+            "list the inbound folder": ["ls", str(exchange / "inbound")],
+            "list the feedback folder": ["ls", str(exchange / "feedback")],
+            "list the other's submission": ["ls", str(sub)],
+            "read the other's submission": ["cat", str(sub / f"{AID}.ipynb")],
+            "read the other's released feedback": ["cat", str(owner[other])],
+            "read the other's fetched feedback": ["cat", str(fetched[other])],
+            "read the other's notebook": ["cat", str(home / "dl-course" / AID / f"{AID}.ipynb")],
+            "read the solutions": ["cat", str(layout.course / "source" / AID / f"{AID}.ipynb")],
+            "read the gradebook": ["cat", str(layout.course / "gradebook.db")],
+        }
+        for what, cmd in denied.items():
+            proc = as_user(me, cmd, timeout=30)
+            assert proc.returncode != 0 and "Permission denied" in proc.stderr, \
+                f"{me} could {what}: {proc.stdout[:300]!r} {proc.stderr[:300]!r}"
+        # ... while their own are theirs.
+        assert as_user(me, ["cat", str(owner[me])], timeout=30).returncode == 0, f"{me} cannot read own feedback"
+        assert as_user(me, ["ls", str(inbound[me][0])], timeout=30).returncode == 0
+    # The instructors' group reads every submission (collect did).
+    assert as_user(TEACHER, ["cat", str(inbound[ALICE][0] / f"{AID}.ipynb")], timeout=30).returncode == 0
+    for ctx in [t_ctx] + [c for c, _ in students.values()]:
+        ctx.close()
+    for group in (INSTRUCTORS, STUDENTS):  # the accounts the test made are in the course's groups
+        assert subprocess.run(["getent", "group", group], capture_output=True).returncode == 0
