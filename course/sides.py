@@ -27,7 +27,8 @@ _link = None
 #: modules a test may use on the student's side
 STUDENT_MODULES = frozenset({
     "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "numpy", "random",
-    "logging", "io", "pathlib", "tempfile", "copy", "torch.__future__"})
+    "logging", "io", "pathlib", "tempfile", "copy", "torch.__future__",
+    "tensorflow", "keras"})    # the TF appendix (09, 10): its kernel and judge run .venv-tf, without torch
 _MISSING = "<no such global>"
 
 

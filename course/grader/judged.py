@@ -40,6 +40,8 @@ class JudgedCells(Configurable):
     judge_uid = Int(0, help="the judge's unprivileged uid (when the grader is root)").tag(config=True)
     judge_sandbox = Dict(help="Sandbox(...) fields for the judge; empty: not sandboxed").tag(config=True)
     judge_workdir_name = Unicode("work", help="the submission folder's name inside the sandbox").tag(config=True)
+    judge_python = Unicode("", help="the judge's interpreter (empty: the grader's; .venv-tf's for the TF "
+                            "notebooks)").tag(config=True)
     judge_reply_s = Int(5, help="seconds the kernel has to return from serving the judge").tag(config=True)
 
     _judge_host: JudgeHost | None = None
@@ -62,7 +64,7 @@ class JudgedCells(Configurable):
             os.chmod(folder, 0o755)
             wrap = lambda argv: box.command(argv, workdir=self.workdir, runtime_dir=str(folder),  # noqa: E731
                                             name=self.judge_workdir_name, uid=uid)
-        self._judge_host = JudgeHost(folder, wrap=wrap, cwd=self.workdir or None)
+        self._judge_host = JudgeHost(folder, wrap=wrap, cwd=self.workdir or None, python=self.judge_python or None)
 
     def _judge_stop(self) -> None:
         if self._judge_host is not None:

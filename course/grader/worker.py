@@ -299,6 +299,9 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
         c.GuardedExecute.judge_dir = str(judge_dir)
         c.GuardedExecute.judge_workdir_name = job.assignment
         c.GuardedExecute.judge_uid = random.SystemRandom().randrange(1_000_000, 2_000_000_000)
+        from .. import tf_env
+        if tf_env.needs_tf(job.assignment, Path(settings.root)):  # the judge imports TensorFlow, never torch
+            c.GuardedExecute.judge_python = str(tf_env.python())
         if settings.sandbox is not None:
             c.GuardedExecute.judge_sandbox = settings.sandbox
             # the kernel reaches the judge's socket, read-only

@@ -60,6 +60,12 @@ def seed(which: str, *args) -> None:
         torch.manual_seed(*args)
     elif which == "random":
         random.seed(*args)
+    elif which == "keras":
+        import keras
+        keras.utils.set_random_seed(*args)
+    elif which == "tensorflow":
+        import tensorflow as tf
+        tf.random.set_seed(*args)
 
 
 def module(name: str):

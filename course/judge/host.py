@@ -26,8 +26,10 @@ def agent_code(socket_path: str) -> str:
 BASELINE_CODE = "__import__('course.judge.agent').judge.agent.baseline()"
 
 
-def judge_argv() -> list[str]:
-    return [sys.executable, "-P", "-s", "-m", "course.judge.server"]
+def judge_argv(python: str | None = None) -> list[str]:
+    """*python*: the interpreter of the notebook's own environment (the TF notebooks' judge runs
+    ``.venv-tf``'s python: TensorFlow and torch cannot share a process); default this one."""
+    return [python or sys.executable, "-P", "-s", "-m", "course.judge.server"]
 
 
 class JudgeFailed(RuntimeError):
@@ -35,9 +37,12 @@ class JudgeFailed(RuntimeError):
 
 
 class JudgeHost:
-    def __init__(self, folder: Path, wrap=None, cwd: str | None = None, env: dict | None = None):
-        """*wrap* turns the judge's argv into the sandboxed command (None: run it as is)."""
+    def __init__(self, folder: Path, wrap=None, cwd: str | None = None, env: dict | None = None,
+                 python: str | None = None):
+        """*wrap* turns the judge's argv into the sandboxed command (None: run it as is); *python*: see
+        :func:`judge_argv`."""
         self.folder = Path(folder)
+        self._python = python or None
         self.socket_path = str(self.folder / SOCKET_NAME)
         self._wrap, self._cwd, self._env = wrap, cwd, env
         self._history: list[str] = []
@@ -49,7 +54,7 @@ class JudgeHost:
     def start(self) -> None:
         if os.path.exists(self.socket_path):
             os.unlink(self.socket_path)
-        argv = judge_argv() + ["--socket", self.socket_path]
+        argv = judge_argv(self._python) + ["--socket", self.socket_path]
         cmd = self._wrap(argv) if self._wrap else argv
         env = None if self._wrap else {**os.environ, "PYTHONSAFEPATH": "1", "MPLBACKEND": "Agg",
                                        **(self._env or {})}

@@ -1,7 +1,8 @@
 """One end of the judge's connection: by-value encoding, handles (:class:`Proxy`) and requests.
 
 Both ends run the same code.  Data (None, numbers, strings, NumPy arrays, tensors that do
-not require grad, and lists, tuples, dicts and sets of data) crosses by value; anything
+not require grad, TensorFlow's eager tensors, dtypes and shapes, and lists, tuples, dicts and sets
+of data) crosses by value; anything
 else stays where it lives and the other end gets a :class:`Proxy` for it.  A request
 (call, attribute, operator, ...) waits for its reply and meanwhile serves the requests
 the other end makes (a student's function calling back a function of the test).
@@ -38,6 +39,7 @@ _OPS = {name: getattr(operator, name) for name in _BINARY + [
     "contains", "index"]}
 _OPS.update(len=len, truth=bool, iter=iter, next=next, hash=hash, float=float, int=int, complex=complex,
             isinstance=isinstance, issubclass=issubclass, callable=callable, deepcopy=copy.deepcopy,
+            enter=lambda obj: obj.__enter__(), exit=lambda obj: obj.__exit__(None, None, None),
             signature=lambda fn: _signature_data(fn))
 _EXCEPTIONS = {name: getattr(builtins, name) for name in (
     "ValueError", "TypeError", "NotImplementedError", "KeyError", "IndexError", "ZeroDivisionError",
@@ -67,6 +69,11 @@ def _torch():
     """torch, if this process uses it (the judge's lazy stand-in does not count)."""
     module = sys.modules.get("torch")
     return None if getattr(module, "_lazy_", False) else module
+
+
+def _tf():
+    """tensorflow, if this process imported it (the TF notebooks' kernel and judge, never with torch)."""
+    return sys.modules.get("tensorflow")
 
 
 def _is_tensor(obj) -> bool:
@@ -155,6 +162,11 @@ class Link:
                 found = self._encode_torch(torch, obj, blobs, depth)
                 if found is not None:
                     return found
+            tf = _tf()
+            if tf is not None and t.__module__.startswith("tensorflow."):
+                found = self._encode_tf(tf, obj, blobs)
+                if found is not None:
+                    return found
         name = ""
         if isinstance(obj, type) or callable(obj):  # a function's or class's name, for messages
             name = getattr(obj, "__qualname__", "") or getattr(obj, "__name__", "")
@@ -184,6 +196,46 @@ class Link:
             blobs.append(wire.array_bytes(arr))
             return {"TN": len(blobs) - 1, "dt": str(obj.dtype).replace("torch.", ""), "dev": obj.device.type}
         return None
+
+    def _encode_tf(self, tf, obj, blobs):
+        """An eager tensor by value (dtype kept); a DType or TensorShape as its name or dims.  Graph
+        tensors, variables, datasets and models stay where they live (handles)."""
+        if isinstance(obj, tf.dtypes.DType):
+            return {"TFD": obj.name}
+        if isinstance(obj, tf.TensorShape):
+            return {"TFS": obj.as_list() if obj.rank is not None else None}
+        if type(obj).__name__ == "EagerTensor" and isinstance(obj, tf.Tensor):
+            dtype = obj.dtype
+            if not (dtype.is_floating or dtype.is_integer or dtype.is_bool or dtype.is_complex):
+                return None
+            try:
+                arr = obj.numpy()
+            except Exception:  # noqa: BLE001 - a tensor that will not give its value stays a handle
+                return None
+            if dtype == tf.bfloat16 or dtype == tf.float16:
+                arr = arr.astype(np.float32)
+            if not isinstance(arr, np.ndarray):
+                arr = np.asarray(arr)
+            if not wire.is_plain_array(arr):
+                return None
+            blobs.append(wire.array_bytes(arr))
+            return {"TT": len(blobs) - 1, "dt": dtype.name}
+        return None
+
+    def _decode_tf(self, tag, body, v, blobs):
+        tf = _tf()
+        if tf is None:  # never import TensorFlow because the other end asked (torch may live here)
+            raise wire.WireError("a TensorFlow value, and this process does not use TensorFlow")
+        if tag == "TFS":
+            return tf.TensorShape(None if body is None else [None if d is None else int(d) for d in body])
+        name = str(v["dt"] if tag == "TT" else body)
+        try:
+            dtype = tf.dtypes.as_dtype(name)
+        except TypeError:
+            raise wire.WireError("an unknown TensorFlow dtype") from None
+        if tag == "TFD":
+            return dtype
+        return tf.constant(wire.array_from(blobs[body]), dtype=dtype)
 
     def decode(self, v, blobs: list[bytes], depth: int = 0):
         if v is None or type(v) in (bool, str, int, float):
@@ -226,6 +278,8 @@ class Link:
                 return bytes(blobs[body])
             if tag in ("TD", "DV", "TS", "TN", "TM", "MF"):
                 return self._decode_torch(tag, body, v, blobs)
+            if tag in ("TT", "TFD", "TFS"):
+                return self._decode_tf(tag, body, v, blobs)
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise wire.WireError(f"a malformed value ({type(exc).__name__})") from None
         raise wire.WireError(f"an unknown value tag {tag!r}")
@@ -435,6 +489,8 @@ class Link:
         """What the student's code may do with the test's objects: use them, not reach past them."""
         if op == "name":
             raise PermissionError("the test's names are not available to your code")
+        if op in ("enter", "exit"):
+            raise PermissionError("your code may not enter or leave the test's contexts")
         if op in ("getattr", "setattr", "delattr"):
             name = args[1] if len(args) > 1 else ""
             if not isinstance(name, str) or name.startswith("_"):
@@ -599,7 +655,7 @@ _TENSOR_DUNDERS = {f"__{op}__" for op in ("add", "radd", "sub", "rsub", "mul", "
                                           "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "xor")}
 
 
-_LIBRARIES = ("torch", "numpy", "collections", "builtins", "pathlib", "logging", "io")
+_LIBRARIES = ("torch", "numpy", "collections", "builtins", "pathlib", "logging", "io", "tensorflow", "keras")
 
 
 def _library_class(qualified: str):
@@ -722,6 +778,15 @@ class Proxy:
     def __signature__(self):
         """``inspect.signature(fn)`` of the function the handle is on."""
         return _signature(self._link.request("signature", self))
+
+    def __enter__(self):
+        """``with graph.as_default():``, ``with session:``: entered and left where the object lives
+        (an exception inside the block is not handed to it: the block is left as after success)."""
+        return self._link.request("enter", self)
+
+    def __exit__(self, *exc):
+        self._link.request("exit", self)
+        return False
 
     def __deepcopy__(self, memo):
         """A copy made where the object lives (``twin = copy.deepcopy(model)``)."""

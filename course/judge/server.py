@@ -19,6 +19,7 @@ import ast
 import builtins
 import contextlib
 import importlib
+import importlib.util
 import io
 import json
 import os
@@ -142,13 +143,28 @@ def _on_alarm(signum, frame):
                        "answer")
 
 
-_SEEDS = {"numpy": ("numpy.random", "seed"), "torch": ("torch", "manual_seed"), "random": ("random", "seed")}
+_SEEDS = {"numpy": ("numpy.random", "seed"), "torch": ("torch", "manual_seed"), "random": ("random", "seed"),
+          "keras": ("keras.utils", "set_random_seed"), "tensorflow": ("tensorflow.random", "set_seed")}
+
+
+def _loaded(dotted: str):
+    """A module this process has imported, by its dotted name or as an attribute of its package
+    (``tensorflow.random`` is ``tensorflow._api.v2.random``); None when not loaded."""
+    found = sys.modules.get(dotted)
+    if found is not None:
+        return found
+    head, _, rest = dotted.partition(".")
+    found = sys.modules.get(head)
+    for part in rest.split(".") if rest and found is not None else []:
+        found = getattr(found, part, None) if not getattr(found, "_lazy_", False) else None
+    return found if isinstance(found, types.ModuleType) else None
 
 
 def mirror_seeds(link: Link) -> None:
-    """Seeding in a test seeds the student's kernel too (``np.random.seed(3); sample_batch(...)``)."""
+    """Seeding in a test seeds the student's kernel too (``np.random.seed(3); sample_batch(...)``,
+    ``keras.utils.set_random_seed(0)``)."""
     for key, (module_name, attr) in _SEEDS.items():
-        module = sys.modules.get(module_name)
+        module = _loaded(module_name)
         if getattr(module, "_lazy_", False):  # not used yet: nothing to seed
             continue
         fn = getattr(module, attr, None)
@@ -258,7 +274,9 @@ def main(argv=None) -> None:
     sys.stdout = io.TextIOWrapper(os.fdopen(1, "wb", buffering=0), write_through=True)
     os.environ.setdefault("MPLBACKEND", "Agg")
     for name in ("matplotlib.pyplot", "torch"):
-        if name not in sys.modules:
+        # no stand-in for a module this environment does not have (.venv-tf has no torch: TensorFlow
+        # and torch cannot share a process, and libraries probe sys.modules for torch)
+        if name not in sys.modules and importlib.util.find_spec(name.partition(".")[0]) is not None:
             sys.modules[name] = _Lazy(name)
     signal.signal(signal.SIGALRM, _on_alarm)
     judge = Judge(args.socket)
