@@ -2,6 +2,7 @@
 
     python examples/build_demo_class.py           # rewrite examples/submitted/ and examples/expected.json
     python examples/build_demo_class.py --check   # exit 1 if what is committed is stale
+    python examples/build_demo_class.py --only 09_tensorflow_keras 10_tensorflow_v1   # just these assignments
 
 Every student notebook starts as the student version in ``release/<id>/`` (what a
 student downloads) with its answer cells filled in:
@@ -23,6 +24,9 @@ cell passes when it raises nothing and writes nothing to stderr, as in nbgrader)
 then the late policy of nbgrader_config.py applies.  It also records hashes of
 everything it was computed from, so ``--check`` notices when a notebook, the
 corpus or the policy changed.
+
+The TensorFlow appendix (09, 10) is part of the class: its expected scores are computed with
+``.venv-tf``'s python (``make tf`` first); ``--check`` needs no TensorFlow.
 """
 from __future__ import annotations
 
@@ -55,11 +59,10 @@ MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 # --- reading the course -----------------------------------------------------------
 def assignment_ids(root: Path = ROOT) -> list[str]:
-    """Every assignment but the optional TensorFlow appendix (its own venv; ``make test-tf`` grades it)."""
-    from course.tf_env import needs_tf
+    """Every assignment, the optional TensorFlow appendix included (``python -m course grade`` skips it,
+    saying so, where its kernel is not installed)."""
     return sorted(p.parent.name for p in (root / "release").glob("*/*.ipynb")
-                  if p.stem == p.parent.name and (root / "source" / p.parent.name / p.name).is_file()
-                  and not needs_tf(p.parent.name, root))
+                  if p.stem == p.parent.name and (root / "source" / p.parent.name / p.name).is_file())
 
 
 def nbmeta(cell) -> dict:
@@ -114,7 +117,8 @@ def wrong_answers(aid: str, root: Path = ROOT) -> tuple[dict[str, str], dict[str
     answers = solutions(aid, root)
     ids = list(answers)
     module = corpus(aid, root)
-    wrong_bank = getattr(module, "WRONG", {}) if module else {}
+    # (the TF corpora expose WRONG only where TensorFlow imports; their table is the same everywhere)
+    wrong_bank = (getattr(module, "WRONG", {}) or getattr(module, "_WRONG", {})) if module else {}
     why = {}
     for gid in dict.fromkeys([ids[-1], ids[len(ids) // 2]]):
         variants = wrong_bank.get(gid, {})
@@ -152,17 +156,19 @@ def stamp(aid: str, late: timedelta | None = None, root: Path = ROOT) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
-def plan(root: Path = ROOT) -> list[dict]:
-    """Every submission of the demo class: student, assignment, answers, extra files."""
+def plan(root: Path = ROOT, only: list[str] | None = None) -> list[dict]:
+    """Every submission of the demo class (of the assignments *only*): student, assignment, answers, extra files."""
     out = []
     for aid in assignment_ids(root):
+        if only is not None and aid not in only:
+            continue
         fixtures = sorted(p for p in (FIXTURES / aid).rglob("*") if p.is_file()) if (FIXTURES / aid).is_dir() else []
         out.append(dict(student="alice-correct", aid=aid, answers=solutions(aid, root), fixtures=fixtures,
                         timestamp=stamp(aid, root=root)))
         answers, why = wrong_answers(aid, root)
         out.append(dict(student="bob-partial", aid=aid, answers=answers, wrong=why, fixtures=[],
                         timestamp=stamp(aid, root=root)))
-    if BAD_CASES_ON in assignment_ids(root):
+    if BAD_CASES_ON in assignment_ids(root) and (only is None or BAD_CASES_ON in only):
         aid = BAD_CASES_ON
         out.append(dict(student="carol-corrupt", aid=aid, answers=solutions(aid, root), corrupt=True,
                         fixtures=[], timestamp=stamp(aid, root=root)))
@@ -173,11 +179,15 @@ def plan(root: Path = ROOT) -> list[dict]:
     return out
 
 
-def write_submissions(dest: Path, root: Path = ROOT) -> list[dict]:
-    """examples/submitted/<student>/<assignment>/ for every planned submission."""
-    if dest.exists():
+def write_submissions(dest: Path, root: Path = ROOT, only: list[str] | None = None) -> list[dict]:
+    """examples/submitted/<student>/<assignment>/ for every planned submission (of the assignments *only*:
+    their folders are replaced, the rest is left as it is)."""
+    if only is None and dest.exists():
         shutil.rmtree(dest)
-    entries = plan(root)
+    for aid in only or []:
+        for folder in dest.glob(f"*/{aid}"):
+            shutil.rmtree(folder)
+    entries = plan(root, only)
     for entry in entries:
         folder = dest / entry["student"] / entry["aid"]
         folder.mkdir(parents=True)
@@ -245,7 +255,7 @@ def expected_score(entry: dict, root: Path = ROOT) -> dict:
         job = Path(tmp) / "job.json"
         job.write_text(json.dumps({"notebook": str(root / "source" / aid / f"{aid}.ipynb"),
                                    "answers": answers, "workdir": tmp}))
-        proc = subprocess.run([sys.executable, __file__, "--run", str(job)], capture_output=True, text=True,
+        proc = subprocess.run([_python(aid, root), __file__, "--run", str(job)], capture_output=True, text=True,
                               cwd=tmp, timeout=900)
         if proc.returncode != 0:
             raise RuntimeError(f"in-process run of {aid} for {entry['student']} failed:\n{proc.stderr[-3000:]}")
@@ -255,6 +265,17 @@ def expected_score(entry: dict, root: Path = ROOT) -> dict:
     return {"raw": raw, "score": max(0.0, raw - penalty), "late_penalty": penalty,
             "max_score": sum(points.values()), "flags": flags,
             "failed": sorted(g for g, ok in passed.items() if not ok)}
+
+
+def _python(aid: str, root: Path = ROOT) -> str:
+    """The interpreter that runs *aid*'s notebook: .venv-tf's for the TF appendix (TF and torch cannot share
+    a process), this one otherwise."""
+    from course import tf_env
+    if not tf_env.needs_tf(aid, root):
+        return sys.executable
+    if not tf_env.venv_ready():
+        raise RuntimeError(f"{aid} runs in the TensorFlow venv, which is not installed: run `make tf` first")
+    return str(tf_env.python())
 
 
 def late_penalty(aid: str, timestamp: str, raw: float, root: Path = ROOT) -> float:
@@ -285,9 +306,23 @@ def fingerprint(aid: str, root: Path = ROOT) -> dict[str, str]:
             "fixtures": digest(fixtures), "policy": digest([root / "nbgrader_config.py", Path(__file__)])}
 
 
-def build(root: Path = ROOT) -> None:
-    entries = write_submissions(SUBMITTED, root)
-    expected = {"assignments": {aid: fingerprint(aid, root) for aid in assignment_ids(root)}, "students": {}}
+def build(root: Path = ROOT, only: list[str] | None = None) -> None:
+    if only:
+        unknown = sorted(set(only) - set(assignment_ids(root)))
+        if unknown:
+            raise SystemExit(f"no such assignment: {', '.join(unknown)}")
+        for aid in only:
+            _python(aid, root)  # fails now, not after the other assignments, when .venv-tf is missing
+        expected = json.loads(EXPECTED.read_text())
+        for per in expected["students"].values():
+            for aid in only:
+                per.pop(aid, None)
+        expected["assignments"].update({aid: fingerprint(aid, root) for aid in only})
+    else:
+        for aid in assignment_ids(root):
+            _python(aid, root)
+        expected = {"assignments": {aid: fingerprint(aid, root) for aid in assignment_ids(root)}, "students": {}}
+    entries = write_submissions(SUBMITTED, root, only)
     for entry in entries:
         print(f"  {entry['student']:<18} {entry['aid']:<24}", end=" ", flush=True)
         score = expected_score(entry, root)
@@ -322,6 +357,8 @@ def stale(root: Path = ROOT) -> list[str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="exit 1 if examples/ is stale")
+    parser.add_argument("--only", nargs="+", metavar="ID", help="rebuild only these assignments' submissions and "
+                        "expected scores (the rest of examples/ is kept)")
     parser.add_argument("--run", help=argparse.SUPPRESS)  # internal: one in-process run (a JSON job)
     args = parser.parse_args(argv)
     if args.run:
@@ -337,7 +374,7 @@ def main(argv=None) -> int:
         if problems:
             print("the demo class is stale: run `python examples/build_demo_class.py` and commit examples/")
         return 1 if problems else 0
-    build()
+    build(only=args.only)
     return 0
 
 

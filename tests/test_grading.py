@@ -4,6 +4,8 @@ The grading run happens once per module, in a temporary copy of the course (neve
 the repository's own gradebook, autograded/ or feedback/), with the course's own
 settings, as `make grade` runs it (dan's infinite loop costs one 60 s cell timeout
 and one short one after it, spent while the other worker grades the rest of the class).
+The TensorFlow appendix (09, 10) is in the class: graded where `make tf` installed its kernel,
+skipped (and said so, never scored 0) where not, as in CI's main suite.
 """
 import csv
 import hashlib
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from course import tf_env
 from course.config import ROOT
 
 EXAMPLES = ROOT / "examples"
@@ -99,6 +102,26 @@ def test_demo_class_covers_every_assignment():
         assert expected["students"][student], student
 
 
+def test_tf_notebooks_are_skipped_without_their_kernel(tmp_path, monkeypatch, capsys):
+    """`make grade` on a machine without `make tf`: 09/10 are skipped, saying what to do; nothing is graded
+    or scored for them, and the run succeeds (the kernel is made to look absent)."""
+    from course.grader import grade_class
+
+    ids = tf_env.tf_assignments()
+    assert ids, "no TF notebook"
+    course = make_course(tmp_path / "course", ids)
+    for aid in ids:
+        shutil.copytree(EXAMPLES / "submitted" / "alice-correct" / aid, tmp_path / "sub" / "alice-correct" / aid)
+    monkeypatch.setattr(tf_env, "kernel_installed", lambda: False)
+    assert grade_class("all", submitted=tmp_path / "sub", jobs=1, root=course) == 0
+    out = capsys.readouterr().out
+    for aid in ids:
+        assert f"{aid}: 1 submission skipped: run `make tf`" in out
+    assert not (course / "grades.csv").exists() and not (course / "autograded").exists()
+    assert grade_class(ids[0], submitted=tmp_path / "sub", jobs=1, root=course) == 2  # asked for by name
+    assert "skipped: run `make tf`" in capsys.readouterr().err
+
+
 # --- one grading run of the demo class --------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
@@ -112,6 +135,11 @@ def demo(tmp_path_factory):
     return course
 
 
+def tf_skipped(aid: str) -> bool:
+    """The grader skips *aid* here: a TF notebook without its kernel."""
+    return tf_env.needs_tf(aid) and not tf_env.kernel_installed()
+
+
 @pytest.mark.slow
 @pytest.mark.xdist_group("grading-demo")
 def test_demo_scores_match_expected(demo):
@@ -119,6 +147,9 @@ def test_demo_scores_match_expected(demo):
     grades = read_grades(demo)
     for student, per in expected.items():
         for aid, want in per.items():
+            if tf_skipped(aid):  # not graded, so neither a row nor a zero
+                assert (student, aid) not in grades, f"{student}/{aid} graded without the TensorFlow kernel"
+                continue
             row = grades[(student, aid)]
             assert float(row["score"]) == pytest.approx(want["score"]), \
                 f"{student}/{aid}: got {row['score']}, expected {want['score']} (failing: {want['failed']})"

@@ -82,6 +82,17 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
     jobs_list = [Job(aid, s.name, str(s / aid)) for aid in wanted
                  for s in sorted(submitted.iterdir()) if s.is_dir() and not s.name.startswith(".")
                  and (s / aid).is_dir()]
+    skipped = _without_tf_kernel(root, jobs_list)
+    if skipped and assignment != "all":
+        print(f"error: {assignment} skipped: run `make tf` (it needs the TensorFlow kernel, "
+              f"\"Python 3 (TensorFlow)\", which is not installed)", file=sys.stderr)
+        return 2
+    for aid, n in skipped.items():
+        say(f"{aid}: {n} submission{'s' if n > 1 else ''} skipped: run `make tf` (the TensorFlow kernel is not "
+            "installed; the optional appendix is graded with it)")
+    jobs_list = [j for j in jobs_list if j.assignment not in skipped]
+    if not jobs_list and skipped:
+        return 0
     if not jobs_list:
         print(f"error: no submissions of {assignment} in {submitted}", file=sys.stderr)
         return 2
@@ -137,8 +148,20 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
                 "cpus": os.cpu_count()}
     where = report.write(root / "reports" / "grading", results, table, run_info)
     report.print_summary(results, table, run_info, say)
+    for aid, n in skipped.items():
+        say(f"{aid}: skipped: run `make tf` ({n} submission{'s' if n > 1 else ''} not graded)")
     say(f"\ngrades.csv: {root / 'grades.csv'}   feedback: {root / 'feedback'}/   report: {where}")
     return 0
+
+
+def _without_tf_kernel(root: Path, jobs_list: list[Job]) -> dict[str, int]:
+    """Submissions of the TF notebooks (09, 10) per assignment, when their kernel is not installed
+    (`make tf`): they are skipped, never graded without it (every cell would fail)."""
+    from .. import tf_env
+    tf_ids = {j.assignment for j in jobs_list if tf_env.needs_tf(j.assignment, root)}
+    if not tf_ids or tf_env.kernel_installed():
+        return {}
+    return {aid: sum(1 for j in jobs_list if j.assignment == aid) for aid in sorted(tf_ids)}
 
 
 def prepare_data(root: Path, assignments: list[str], say) -> None:
