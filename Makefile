@@ -43,6 +43,11 @@ test-busy: deps-test venv           ## the suite beside a CPU hog (2 busy proces
 lab: venv                           ## JupyterLab on the course, with nbgrader's extensions
 	$(PY) -m course lab
 
+.PHONY: hub
+hub: venv                           ## JupyterHub for a class on 127.0.0.1 (root): install, then serve (HUB_ARGS=--demo-auth)
+	$(PY) -m course hub setup
+	$(PY) -m course hub $(HUB_ARGS)
+
 data: venv                          ## unpack and check every data set (progress bars)
 	$(PY) -m course data fetch
 

@@ -35,17 +35,28 @@ import pytest
 
 from course.config import ROOT
 from course.hub import INSTRUCTORS, STUDENTS, Layout, hub_environment
-from course.hub_exchange import acl_readers
+from course import hub as course_hub
+from course import lab as course_lab
+from course.hub_exchange import FEEDBACK_FILE_MODE, acl_readers, give_read_access
 from test_browser import (AID, CHROMIUM, DOC_SHOTS, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
                           browser_test, cells, close_dialog, formgrader_action, menu, reference_answers,
                           release_layout, shot, validate, wait_kernel_idle)
+from test_system_deps import bare_path  # noqa: F401 - a fixture
+from test_system_deps import run as run_system_deps
 
-pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.slow,
-              pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
-                                 reason="the hub test creates local accounts and runs JupyterHub: root only"),
-              pytest.mark.skipif(not (shutil.which("node") and shutil.which("npm")),
-                                 reason="node and npm are needed for configurable-http-proxy "
-                                        "(apt-get install nodejs npm)")]
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+def hub_test(test):
+    """Slow; needs root, node and npm (and, through browser_test, Playwright and chromium)."""
+    for mark in (pytest.mark.slow,
+                 pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                                    reason="the hub test creates local accounts and runs JupyterHub: root only"),
+                 pytest.mark.skipif(not (shutil.which("node") and shutil.which("npm")),
+                                    reason="node and npm are needed for configurable-http-proxy "
+                                           "(apt-get install nodejs npm)")):
+        test = mark(test)
+    return browser_test(test)
 
 SETUP_S = 600       # copy the interpreter, clone .venv, pip and npm installs
 HUB_START_S = 120
@@ -238,7 +249,51 @@ def student_fetches_feedback(page, base: str, user: str, screenshots: bool) -> P
     return found[0]
 
 
-@browser_test
+# ---------------------------------------------------------------- without a hub
+
+def test_the_course_exchange_is_the_hubs_when_set(tmp_path, monkeypatch):
+    """nbgrader_config.py: DLCOURSE_EXCHANGE (the hub sets it), else the course's own (make lab)."""
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    monkeypatch.delenv("DLCOURSE_EXCHANGE", raising=False)
+    assert course_lab.exchange_root(tmp_path) == tmp_path / ".exchange"
+    monkeypatch.setenv("DLCOURSE_EXCHANGE", str(tmp_path / "shared"))
+    assert course_lab.exchange_root(tmp_path) == tmp_path / "shared"
+
+
+def test_feedback_is_readable_by_its_student_only(tmp_path):
+    """The ACL that PrivateReleaseFeedback gives a feedback file: mode 0640 plus one named reader."""
+    path = tmp_path / "feedback.html"
+    path.write_text("<html></html>")
+    give_read_access(str(path), 4242)
+    assert path.stat().st_mode & 0o777 == FEEDBACK_FILE_MODE == 0o640
+    assert acl_readers(str(path)) == {4242: 4}
+    if shutil.which("getfacl"):
+        out = subprocess.run(["getfacl", "-n", str(path)], capture_output=True, text=True).stdout
+        assert "user:4242:r--" in out and "other::---" in out, out
+
+
+def test_hub_commands_need_root(monkeypatch, capsys):
+    """Not root: each command stops at once with what it needs root for (nothing is created)."""
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    for action, why in (("demo", "creates local accounts"), ("setup", "installs into a folder"),
+                        ("serve", "starts each user's server")):
+        assert course_hub.main([action, "--prefix", "/nonexistent/hub"]) == 2
+        err = capsys.readouterr().err
+        assert "must run as root" in err and why in err, err
+    assert not Path("/nonexistent/hub").exists()
+
+
+def test_system_deps_hub_names_its_packages(bare_path):
+    """tools/system-deps.sh hub (python -m course hub setup runs it): without apt, the command to run."""
+    proc = run_system_deps("hub", bare_path, DLCOURSE_ASSUME_NO_APT="1")
+    assert proc.returncode == 3, proc.stderr
+    assert "apt-get install -y bubblewrap util-linux nodejs npm patchelf\n" in proc.stderr, proc.stderr
+    assert "node, npm and patchelf for the hub" in proc.stderr
+
+
+# ---------------------------------------------------------------- the class, through the hub
+
+@hub_test
 def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browser fixture
     base, layout, password = hub
     exchange = layout.exchange / "dl-course"
