@@ -213,3 +213,46 @@ def test_torch_memory_formats_devices_and_dtypes_cross_by_value():
     finally:
         link.hang_up()
         thread.join(5)
+
+
+# --- contexts and the TF tags (tests/tf/test_tf_judge.py has TensorFlow itself) ----------------------------
+class _Ctx:
+    def __init__(self):
+        self.log = []
+
+    def __enter__(self):
+        self.log.append("enter")
+        return self
+
+    def __exit__(self, *exc):
+        self.log.append("exit")
+        return False
+
+
+def test_a_students_context_is_entered_where_it_lives_and_the_tests_are_not():
+    ctx = _Ctx()
+    ours, theirs = socket.socketpair()
+    kernel = Link(strict=False, namespace={"ctx": ctx, "use": lambda c: c.__enter__()})
+    kernel.sock = theirs
+    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
+    thread.start()
+    link = Link(strict=True)
+    link.sock = ours
+    try:
+        with link.request("name", "ctx") as inside:
+            assert is_proxy(inside) and ctx.log == ["enter"]
+        assert ctx.log == ["enter", "exit"]
+        with pytest.raises(PermissionError, match="contexts"):   # the student's code entering the test's
+            link.request("name", "use")(_Ctx())
+    finally:
+        link.hang_up()
+        thread.join(5)
+
+
+def test_tensorflow_tags_are_refused_without_tensorflow():
+    import sys
+    if "tensorflow" in sys.modules:
+        pytest.skip("TensorFlow is loaded here")
+    with pytest.raises(wire.WireError, match="does not use TensorFlow"):
+        Link(strict=True).decode({"TT": 0, "dt": "float32"}, [wire.array_bytes(np.zeros(2, np.float32))])
+    assert "tensorflow" not in sys.modules   # never imported because the other end asked
