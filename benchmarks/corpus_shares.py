@@ -15,7 +15,12 @@ For every exercise of the given notebooks, with the corpus in tests/corpus/c<NN>
 Each answer runs the notebook in-process up to the exercise's last test cell, as
 tests/test_corpus.py does (tests/nbexec.py).  Prints a Markdown table per notebook and the
 answers that fail (right) or get past the visible tests (wrong).  Works for every notebook whose
-tests run in the kernel or the judge (01-08); the PyTorch notebooks take minutes (06: about 3,
+tests run in the kernel or the judge (01-08), and for the TensorFlow appendix (09, 10) run with
+.venv-tf's python (its corpora are empty tables in .venv, which has no TensorFlow):
+
+    .venv-tf/bin/python benchmarks/corpus_shares.py 09_tensorflow_keras 10_tensorflow_v1   # about 4 min and 30 s
+
+The PyTorch notebooks take minutes (06: about 3,
 07 and 08: about 10 on a busy 2-core machine), because each answer reruns the notebook's cells
 (08 loads CIFAR-10 each time): --exercises measures some exercises only.
 """

@@ -94,6 +94,146 @@ _RIGHT = {
     },
 }
 
+
+# issue 16: every mistake against the statement, each shown by a test case (docs/corpus.md, "## 09")
+_SEQ = "def build_sequential():\n    return keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), {hidden}, {out}])"
+_FUN = ("def build_functional():\n    i = keras.Input((28, 28, 1))\n    a = {a}\n    b = {conv}\n    b = {pool}(b)\n"
+        "    b = keras.layers.Dense(32, activation='relu')(keras.layers.Flatten()(b))\n"
+        "    o = keras.layers.Dense(10, activation='softmax')(keras.layers.Concatenate()({cat}))\n    return keras.Model(i, o)")
+_FUN_OK = dict(a="keras.layers.Dense(32, activation='relu')(keras.layers.Flatten()(i))",
+               conv="keras.layers.Conv2D(8, 3, activation='relu')(i)", pool="keras.layers.MaxPool2D(2)", cat="[a, b]")
+_MLP = ("class MLP(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.f = keras.layers.Flatten()\n"
+        "        self.d1 = keras.layers.Dense(100, activation={act})\n        self.dr = keras.layers.Dropout({rate})\n"
+        "        self.d2 = keras.layers.Dense(10, activation='softmax')\n    def call(self, x, training={default}):\n{body}")
+_MLP_BODY = "        return self.d2(self.dr(self.d1(self.f(x)), training=training))"
+_MLP_OK = dict(act="'relu'", rate="0.2", default="False", body=_MLP_BODY)
+_CF = ("def compile_and_fit(model, x, t, epochs, batch_size):\n    model.compile(optimizer={opt}, loss={loss}, metrics={metrics})\n"
+       "    return model.fit(x, t, batch_size=batch_size, epochs=epochs, {fit}verbose={verbose})")
+_CF_OK = dict(opt="keras.optimizers.Adam(1e-3)", loss="keras.losses.SparseCategoricalCrossentropy()", metrics="['accuracy']",
+              fit="validation_split=0.1, ", verbose="0")
+_TS = ("def train_step(model, loss_fn, optimizer, x, t):\n    with tf.GradientTape() as tape:\n        loss = {loss}\n"
+       "    g = tape.gradient(loss, model.trainable_weights)\n    {update}\n    return {ret}")
+_TS_OK = dict(loss="loss_fn(t, model(x, training=True))",
+              update="optimizer.apply_gradients(zip(g, model.trainable_weights))", ret="loss")
+_DS = ("def make_dataset(x, t, batch_size, seed=None):\n    ds = tf.data.Dataset.from_tensor_slices((x, t))\n{shuffle}"
+       "    return ds.batch(batch_size{drop}).map(lambda a, b: ({scale}, b)){tail}")
+_DS_OK = dict(shuffle="    if seed is not None:\n        ds = ds.shuffle(len(x), seed=seed)\n", drop="",
+              scale="tf.cast(a, tf.float32) / 255.0", tail="")
+_MSE = ("def mse_and_gradients(w, b, x, t):\n    x = tf.constant(x, tf.float32); t = tf.constant(t, tf.float32)\n"
+        "    with tf.GradientTape() as tape:\n        loss = {loss}\n    dw, db = tape.gradient(loss, [w, b])\n    return {ret}")
+_MSE_OK = dict(loss="tf.reduce_mean(tf.square(x @ w + b - t))", ret="loss, [dw, db]")
+
+_WRONG["to_nhwc"].update({
+    "returns a tf.Variable": "def to_nhwc(x):\n    return tf.Variable(tf.transpose(tf.constant(x, tf.float32), perm=[0, 2, 3, 1]))",
+    "squeezes axes of length 1": "def to_nhwc(x):\n    return tf.squeeze(tf.transpose(tf.constant(x, tf.float32), perm=[0, 2, 3, 1]))",
+    "the inverse permutation (0, 3, 1, 2)": "def to_nhwc(x):\n    return tf.transpose(tf.constant(x, tf.float32), perm=[0, 3, 1, 2])",
+    "tf.cast to float64": "def to_nhwc(x):\n    return tf.cast(tf.transpose(x, perm=[0, 2, 3, 1]), tf.float64)",
+})
+_WRONG["mse_and_gradients"].update({
+    "gradients in the order [db, dw]": _MSE.format(**{**_MSE_OK, "ret": "loss, [db, dw]"}),
+    "half the MSE": _MSE.format(**{**_MSE_OK, "loss": "0.5 * tf.reduce_mean(tf.square(x @ w + b - t))"}),
+    "RMSE": _MSE.format(**{**_MSE_OK, "loss": "tf.sqrt(tf.reduce_mean(tf.square(x @ w + b - t)))"}),
+    "the loss as NumPy": _MSE.format(**{**_MSE_OK, "ret": "loss.numpy(), [dw, db]"}),
+    "a loss per output (mean over rows)": _MSE.format(**{**_MSE_OK, "loss": "tf.reduce_mean(tf.square(x @ w + b - t), axis=0)"}),
+    "computes in float64 (the variables cast)": "def mse_and_gradients(w, b, x, t):\n    with tf.GradientTape() as tape:\n        y = tf.constant(x) @ tf.cast(w, tf.float64) + tf.cast(b, tf.float64)\n        loss = tf.reduce_mean(tf.square(y - tf.constant(t)))\n    return loss, tape.gradient(loss, [w, b])",
+    "gradients as NumPy arrays": _MSE.format(**{**_MSE_OK, "ret": "loss, [dw.numpy(), db.numpy()]"}),
+    "updates b": _MSE.format(**{**_MSE_OK, "ret": "(b.assign_sub(0.1 * db), loss)[1], [dw, db]"}),
+})
+_WRONG["make_dataset"].update({
+    "a buffer of 100": _DS.format(**{**_DS_OK, "shuffle": "    if seed is not None:\n        ds = ds.shuffle(100, seed=seed)\n"}),
+    "a buffer of one batch": _DS.format(**{**_DS_OK, "shuffle": "    if seed is not None:\n        ds = ds.shuffle(batch_size, seed=seed)\n"}),
+    "the seed not passed on": _DS.format(**{**_DS_OK, "shuffle": "    if seed is not None:\n        ds = ds.shuffle(len(x))\n"}),
+    "a fixed seed": _DS.format(**{**_DS_OK, "shuffle": "    if seed is not None:\n        ds = ds.shuffle(len(x), seed=0)\n"}),
+    "shuffles without a seed too": _DS.format(**{**_DS_OK, "shuffle": "    ds = ds.shuffle(len(x), seed=seed)\n"}),
+    "drop_remainder=True": _DS.format(**{**_DS_OK, "drop": ", drop_remainder=True"}),
+    "repeats forever": _DS.format(**{**_DS_OK, "tail": ".repeat()"}),
+    "divides by the largest pixel": _DS.format(**{**_DS_OK, "scale": "tf.cast(a, tf.float32) / tf.cast(tf.reduce_max(a), tf.float32)"}),
+    "divides by 256": _DS.format(**{**_DS_OK, "scale": "tf.cast(a, tf.float32) / 256.0"}),
+    "the seed used as the buffer size": _DS.format(**{**_DS_OK, "shuffle": "    if seed is not None:\n        ds = ds.shuffle(seed + 1)\n"}),
+})
+_WRONG["build_sequential"].update({
+    "Input((28, 28)) without the channel": "def build_sequential():\n    return keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), keras.layers.Dense(100, activation='relu'), keras.layers.Dense(10, activation='softmax')])",
+    "sigmoid hidden layer": _SEQ.format(hidden="keras.layers.Dense(100, activation='sigmoid')", out="keras.layers.Dense(10, activation='softmax')"),
+    "tanh hidden layer": _SEQ.format(hidden="keras.layers.Dense(100, activation='tanh')", out="keras.layers.Dense(10, activation='softmax')"),
+    "leaky ReLU hidden layer": _SEQ.format(hidden="keras.layers.Dense(100, activation='leaky_relu')", out="keras.layers.Dense(10, activation='softmax')"),
+    "sigmoid output": _SEQ.format(hidden="keras.layers.Dense(100, activation='relu')", out="keras.layers.Dense(10, activation='sigmoid')"),
+    "an extra Dropout": _SEQ.format(hidden="keras.layers.Dense(100, activation='relu'), keras.layers.Dropout(0.2)", out="keras.layers.Dense(10, activation='softmax')"),
+    "128 hidden units": _SEQ.format(hidden="keras.layers.Dense(128, activation='relu')", out="keras.layers.Dense(10, activation='softmax')"),
+    "a Functional model": "def build_sequential():\n    i = keras.Input((28, 28, 1))\n    h = keras.layers.Dense(100, activation='relu')(keras.layers.Flatten()(i))\n    return keras.Model(i, keras.layers.Dense(10, activation='softmax')(h))",
+})
+_WRONG["build_functional"].update({
+    "no ReLU after the convolution": _FUN.format(**{**_FUN_OK, "conv": "keras.layers.Conv2D(8, 3)(i)"}),
+    "no ReLU in branch A": _FUN.format(**{**_FUN_OK, "a": "keras.layers.Dense(32)(keras.layers.Flatten()(i))"}),
+    "sigmoid in branch A": _FUN.format(**{**_FUN_OK, "a": "keras.layers.Dense(32, activation='sigmoid')(keras.layers.Flatten()(i))"}),
+    "average pooling": _FUN.format(**{**_FUN_OK, "pool": "keras.layers.AveragePooling2D(2)"}),
+    "branch B first in the merge": _FUN.format(**{**_FUN_OK, "cat": "[b, a]"}),
+    "pooling of 3": _FUN.format(**{**_FUN_OK, "pool": "keras.layers.MaxPool2D(3)"}),
+    "no softmax": _FUN.format(**_FUN_OK).replace("Dense(10, activation='softmax')", "Dense(10)"),
+})
+_WRONG["mlp"].update({
+    "training=True by default": _MLP.format(**{**_MLP_OK, "default": "True"}),
+    "dropout on the inputs": _MLP.format(**{**_MLP_OK, "body": "        return self.d2(self.d1(self.dr(self.f(x), training=training)))"}),
+    "dropout on the output": _MLP.format(**{**_MLP_OK, "body": "        return self.dr(self.d2(self.d1(self.f(x))), training=training)"}),
+    "Dropout(0.5)": _MLP.format(**{**_MLP_OK, "rate": "0.5"}),
+    "sigmoid hidden layer": _MLP.format(**{**_MLP_OK, "act": "'sigmoid'"}),
+    "no activation in the hidden layer": _MLP.format(**{**_MLP_OK, "act": "None"}),
+})
+_WRONG["compile_and_fit"].update({
+    "validation_split=0.2": _CF.format(**{**_CF_OK, "fit": "validation_split=0.2, "}),
+    "learning rate 1e-2": _CF.format(**{**_CF_OK, "opt": "keras.optimizers.Adam(1e-2)"}),
+    "a progress bar (verbose=2)": _CF.format(**{**_CF_OK, "verbose": "2"}),
+    "the metric's own name": _CF.format(**{**_CF_OK, "metrics": "[keras.metrics.SparseCategoricalAccuracy()]"}),
+    "shuffle=False": _CF.format(**{**_CF_OK, "fit": "validation_split=0.1, shuffle=False, "}),
+    "RMSprop": _CF.format(**{**_CF_OK, "opt": "keras.optimizers.RMSprop(1e-3)"}),
+    "one epoch": _CF.format(**_CF_OK).replace("epochs=epochs", "epochs=1"),
+})
+_WRONG["train_step"].update({
+    "loss_fn ignored": _TS.format(**{**_TS_OK, "loss": "keras.losses.SparseCategoricalCrossentropy()(t, model(x, training=True))"}),
+    "a new optimizer every step": _TS.format(**{**_TS_OK, "update": "type(optimizer)(learning_rate=float(optimizer.learning_rate)).apply_gradients(zip(g, model.trainable_weights))"}),
+    "returns float(loss)": _TS.format(**{**_TS_OK, "ret": "float(loss)"}),
+    "NumPy in the middle": "def train_step(model, loss_fn, optimizer, x, t):\n    with tf.GradientTape() as tape:\n        loss = loss_fn(t, model(x, training=True))\n    g = [np.asarray(gi) for gi in tape.gradient(loss, model.trainable_weights)]\n    optimizer.apply_gradients(zip(g, model.trainable_weights))\n    return loss",
+    "gradient ascent": _TS.format(**{**_TS_OK, "update": "optimizer.apply_gradients(zip([-gi for gi in g], model.trainable_weights))"}),
+    "the summed loss": _TS.format(**{**_TS_OK, "loss": "tf.reduce_sum(keras.losses.sparse_categorical_crossentropy(t, model(x, training=True)))"}),
+    # the statement: not decorated itself (a traced function creates Adam's moments only on its first call)
+    "decorated with @tf.function": "@tf.function\ndef train_step(model, loss_fn, optimizer, x, t):\n    with tf.GradientTape() as tape:\n        predictions = model(x, training=True)\n        loss = loss_fn(t, predictions)\n    gradients = tape.gradient(loss, model.trainable_variables)\n    optimizer.apply_gradients(zip(gradients, model.trainable_variables))\n    return loss",
+})
+
+_RIGHT["to_nhwc"].update({
+    "tf.function": "@tf.function\ndef _nhwc(x):\n    return tf.transpose(x, perm=[0, 2, 3, 1])\n\ndef to_nhwc(x):\n    return _nhwc(tf.cast(x, tf.float32))",
+    "Keras Permute layer": "def to_nhwc(x):\n    return keras.layers.Permute((2, 3, 1))(tf.constant(x, dtype=tf.float32))",
+    "keras.ops": "def to_nhwc(x):\n    return tf.convert_to_tensor(keras.ops.transpose(keras.ops.cast(x, 'float32'), (0, 2, 3, 1)))",
+})
+_RIGHT["mse_and_gradients"].update({
+    "Keras docs style: keras.ops and trainable sources": "def mse_and_gradients(w, b, x, t):\n    x = keras.ops.convert_to_tensor(x, dtype='float32')\n    t = keras.ops.convert_to_tensor(t, dtype='float32')\n    with tf.GradientTape() as tape:\n        loss = keras.ops.mean(keras.ops.square(keras.ops.matmul(x, w) + b - t))\n    grads = tape.gradient(loss, [w, b])\n    return loss, grads",
+    "tf.function": "@tf.function\ndef _mse(w, b, x, t):\n    with tf.GradientTape() as tape:\n        loss = tf.reduce_mean((tf.matmul(x, w) + b - t) ** 2)\n    return loss, tape.gradient(loss, [w, b])\n\ndef mse_and_gradients(w, b, x, t):\n    loss, grads = _mse(w, b, tf.cast(x, tf.float32), tf.cast(t, tf.float32))\n    return loss, list(grads)",
+    "watched tensors (tape.watch)": "def mse_and_gradients(w, b, x, t):\n    with tf.GradientTape(watch_accessed_variables=False) as tape:\n        tape.watch([w, b])\n        err = tf.matmul(tf.cast(x, w.dtype), w) + b - tf.cast(t, w.dtype)\n        loss = tf.reduce_mean(err * err)\n    dw, db = tape.gradient(loss, [w, b])\n    return loss, [dw, db]",
+})
+_RIGHT["make_dataset"].update({
+    "Keras docs style: AUTOTUNE and prefetch": "def make_dataset(x, t, batch_size, seed=None):\n    ds = tf.data.Dataset.from_tensor_slices((x, t))\n    if seed is not None:\n        ds = ds.shuffle(buffer_size=len(x), seed=seed, reshuffle_each_iteration=True)\n    ds = ds.batch(batch_size).map(lambda img, lab: (tf.image.convert_image_dtype(img, tf.float32), lab), num_parallel_calls=tf.data.AUTOTUNE)\n    return ds.prefetch(tf.data.AUTOTUNE)",
+    "zip of two datasets": "def make_dataset(x, t, batch_size, seed=None):\n    images = tf.data.Dataset.from_tensor_slices(x).map(lambda a: tf.cast(a, tf.float32) / 255.0)\n    ds = tf.data.Dataset.zip((images, tf.data.Dataset.from_tensor_slices(t)))\n    if seed is not None:\n        ds = ds.shuffle(x.shape[0], seed=seed)\n    return ds.batch(batch_size)",
+    "NumPy permutation from the seed": "def make_dataset(x, t, batch_size, seed=None):\n    if seed is not None:\n        order = np.random.default_rng(seed).permutation(len(x))\n        x, t = x[order], t[order]\n    return tf.data.Dataset.from_tensor_slices((x.astype(np.float32) / 255, t)).batch(batch_size)",
+})
+_RIGHT["build_sequential"].update({
+    "separate ReLU and Softmax layers": "def build_sequential():\n    return keras.Sequential([keras.layers.Input(shape=(28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(100), keras.layers.ReLU(), keras.layers.Dense(10), keras.layers.Softmax()])",
+    "Activation layers and Reshape": "def build_sequential():\n    model = keras.Sequential(name='mlp')\n    model.add(keras.Input((28, 28, 1)))\n    model.add(keras.layers.Reshape((784,)))\n    model.add(keras.layers.Dense(100))\n    model.add(keras.layers.Activation('relu'))\n    model.add(keras.layers.Dense(10))\n    model.add(keras.layers.Activation(tf.nn.softmax))\n    return model",
+})
+_RIGHT["build_functional"].update({
+    "keras.layers.concatenate function": "def build_functional():\n    inputs = keras.Input(shape=(28, 28, 1))\n    x1 = keras.layers.Flatten()(inputs)\n    x1 = keras.layers.Dense(32, activation=keras.activations.relu)(x1)\n    x2 = keras.layers.Conv2D(8, (3, 3), activation='relu')(inputs)\n    x2 = keras.layers.MaxPooling2D((2, 2))(x2)\n    x2 = keras.layers.Dense(32, activation='relu')(keras.layers.Flatten()(x2))\n    merged = keras.layers.concatenate([x1, x2])\n    return keras.Model(inputs, keras.layers.Dense(10, activation='softmax')(merged), name='branches')",
+})
+_RIGHT["mlp"].update({
+    "Keras docs style: kwargs, keras.ops.relu": "class MLP(keras.Model):\n    def __init__(self, **kwargs):\n        super().__init__(**kwargs)\n        self.flatten = keras.layers.Flatten()\n        self.hidden = keras.layers.Dense(100)\n        self.dropout = keras.layers.Dropout(0.2)\n        self.out = keras.layers.Dense(10)\n    def call(self, inputs, training=False):\n        h = keras.ops.relu(self.hidden(self.flatten(inputs)))\n        h = self.dropout(h, training=training)\n        return keras.ops.softmax(self.out(h))",
+    "a Sequential body inside": "class MLP(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.body = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(100, activation='relu')])\n        self.drop = keras.layers.Dropout(0.2)\n        self.head = keras.layers.Dense(10, activation='softmax')\n    def call(self, x, training=False):\n        return self.head(self.drop(self.body(x, training=training), training=training))",
+})
+_RIGHT["compile_and_fit"].update({
+    "optimizer='adam' (its default rate is 1e-3)": _CF.format(**{**_CF_OK, "opt": "'adam'", "loss": "'sparse_categorical_crossentropy'"}),
+    "Keras docs style: a named metric": _CF.format(**{**_CF_OK, "metrics": "[keras.metrics.SparseCategoricalAccuracy(name='accuracy')]"}),
+    # Keras 3 computes this loss from the logits it keeps on a softmax output (`_keras_logits`): the same numbers
+    "from_logits=True on a softmax model": _CF.format(**{**_CF_OK, "loss": "keras.losses.SparseCategoricalCrossentropy(from_logits=True)"}),
+})
+_RIGHT["train_step"].update({
+    "Keras docs style: gradients outside the with block, a dict of pairs": "def train_step(model, loss_fn, optimizer, x, t):\n    with tf.GradientTape() as tape:\n        logits = model(x, training=True)\n        loss_value = loss_fn(t, logits)\n    grads = tape.gradient(loss_value, model.trainable_weights)\n    pairs = [(g, v) for g, v in zip(grads, model.trainable_weights)]\n    optimizer.apply_gradients(pairs)\n    return loss_value",
+})
+
 if importlib.util.find_spec("tensorflow") is not None:
     WRONG, RIGHT = _WRONG, _RIGHT
 else:  # the main venv: nothing to run here (tests/tf/ runs these in .venv-tf)

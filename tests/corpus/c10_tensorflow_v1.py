@@ -58,6 +58,56 @@ _RIGHT = {
     },
 }
 
+
+# issue 16: every mistake against the statement, each shown by a test case (docs/corpus.md, "## 10")
+_AFF_OK = "        x = v1.placeholder(tf.float32, (None, w.shape[0]))\n        y = x @ tf.constant(w, tf.float32) + tf.constant(b, tf.float32)"
+_TRAIN = ("def train_v1(parts, x, t, epochs, batch_size):\n    losses = []\n    with v1.Session(graph=parts['graph']) as sess:\n"
+          "        sess.run(parts['init'])\n        for e in range(epochs):\n            for s in {starts}:\n"
+          "                feed = {{parts['x']: x[s:s+batch_size], parts['t']: t[s:s+batch_size]}}\n"
+          "                l, _ = sess.run([parts['loss'], parts['train_op']], feed)\n                losses.append({conv})\n"
+          "        W, b = sess.run([parts['W'], parts['b']])\n    return losses, W, b")
+_TRAIN_OK = dict(starts="range(0, len(x), batch_size)", conv="float(l)")
+
+_WRONG["affine_graph"].update({
+    "float64 placeholder": _AFFINE.format(body="        x = v1.placeholder(tf.float64, (None, w.shape[0]))\n        y = x @ tf.constant(w) + tf.constant(b)"),
+    "placeholder of shape (None, None)": _AFFINE.format(body="        x = v1.placeholder(tf.float32, (None, None))\n        y = x @ tf.constant(w, tf.float32) + tf.constant(b, tf.float32)"),
+    "switches the process to graph mode": "v1.disable_eager_execution()\n" + _AFFINE.format(body=_AFF_OK),
+    "runs the graph and returns values": "def affine_graph(w, b):\n    graph = tf.Graph()\n    with graph.as_default():\n" + _AFF_OK + "\n    with v1.Session(graph=graph) as sess:\n        y = sess.run(y, {x: np.zeros((1, w.shape[0]), np.float32)})\n    return graph, x, y",
+    "bias subtracted": _AFFINE.format(body="        x = v1.placeholder(tf.float32, (None, w.shape[0]))\n        y = x @ tf.constant(w, tf.float32) - tf.constant(b, tf.float32)"),
+})
+_WRONG["softmax_regression_graph"].update({
+    "MomentumOptimizer": _SOFTMAX.format(body=_GOOD_BODY + _LOSS + "        train_op = v1.train.MomentumOptimizer(learning_rate, 0.9).minimize(loss)"),
+    "Adam": _SOFTMAX.format(body=_GOOD_BODY + _LOSS + "        train_op = v1.train.AdamOptimizer(learning_rate).minimize(loss)"),
+    "t as int32": _SOFTMAX.format(body=_GOOD_BODY + _LOSS + _OPT).replace("t = v1.placeholder(tf.int64", "t = v1.placeholder(tf.int32"),
+    "x of a fixed batch size": _SOFTMAX.format(body=_GOOD_BODY + _LOSS + _OPT).replace("shape=(None, n_features)", "shape=(6, n_features)"),
+    "a loss per sample (no mean)": _SOFTMAX.format(body=_GOOD_BODY + "        loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=t, logits=logits)\n" + _OPT),
+    "the initialiser created before the variables": _SOFTMAX.format(body="        init0 = v1.global_variables_initializer()\n" + _GOOD_BODY + _LOSS + _OPT).replace("        init = v1.global_variables_initializer()\n", "        init = init0\n"),
+    "only W initialised": _SOFTMAX.format(body=_GOOD_BODY + _LOSS + _OPT).replace("init = v1.global_variables_initializer()", "init = v1.variables_initializer([W])"),
+    "one shared graph": _SOFTMAX.format(body=_GOOD_BODY + _LOSS + _OPT).replace("    graph = tf.Graph()\n", "    graph = _SHARED\n").replace("def softmax_regression_graph", "_SHARED = tf.Graph()\ndef softmax_regression_graph"),
+    "no bias in the logits": _SOFTMAX.format(body="        W = tf.Variable(tf.zeros((n_features, n_classes)))\n        b = tf.Variable(tf.zeros((n_classes,)))\n        logits = tf.matmul(x, W)\n" + _LOSS + _OPT),
+})
+_WRONG["train_v1"].update({
+    "drops a last batch of one row": _TRAIN.format(**{**_TRAIN_OK, "starts": "range(0, len(x) - 1, batch_size)"}),
+    "NumPy float32 losses": _TRAIN.format(**{**_TRAIN_OK, "conv": "l"}),
+    "its own graph (the learning rate of the notebook)": "def train_v1(parts, x, t, epochs, batch_size):\n    parts = softmax_regression_graph(x.shape[1], int(parts['W'].shape[1]), 0.5)\n" + _TRAIN.format(**_TRAIN_OK).split("\n", 1)[1],
+    "batches in a random order": _TRAIN.format(**{**_TRAIN_OK, "starts": "np.random.default_rng(e).permutation(range(0, len(x), batch_size))"}),
+    "a mean loss per epoch": "def train_v1(parts, x, t, epochs, batch_size):\n    losses = []\n    with v1.Session(graph=parts['graph']) as sess:\n        sess.run(parts['init'])\n        for e in range(epochs):\n            ls = [sess.run([parts['loss'], parts['train_op']], {parts['x']: x[s:s+batch_size], parts['t']: t[s:s+batch_size]})[0] for s in range(0, len(x), batch_size)]\n            losses.append(float(np.mean(ls)))\n        W, b = sess.run([parts['W'], parts['b']])\n    return losses, W, b",
+    "the whole data set every step": _TRAIN.format(**_TRAIN_OK).replace("x[s:s+batch_size], parts['t']: t[s:s+batch_size]", "x, parts['t']: t"),
+})
+
+_RIGHT["affine_graph"].update({
+    "v1 idioms: name scopes and tf.compat.v1.matmul": "def affine_graph(w, b):\n    graph = tf.Graph()\n    with graph.as_default(), v1.name_scope('affine'):\n        x = v1.placeholder('float32', [None, np.shape(w)[0]], name='x')\n        W = v1.constant(np.asarray(w, np.float32), name='W')\n        bias = v1.constant(np.asarray(b, np.float32), name='b')\n        y = v1.nn.bias_add(v1.matmul(x, W), bias, name='y')\n    return graph, x, y",
+    "NumPy in the middle (constants prepared first)": "def affine_graph(w, b):\n    w32, b32 = np.float32(w), np.float32(b)[None, :]\n    graph = tf.Graph()\n    with graph.as_default():\n        x = v1.placeholder(tf.float32, shape=[None, w32.shape[0]])\n        y = tf.matmul(x, w32) + b32\n    return graph, x, y",
+})
+_RIGHT["softmax_regression_graph"].update({
+    "v1.losses and compute/apply_gradients": _SOFTMAX.format(body=_GOOD_BODY + "        loss = v1.losses.sparse_softmax_cross_entropy(labels=t, logits=logits)\n        opt = v1.train.GradientDescentOptimizer(learning_rate)\n        train_op = opt.apply_gradients(opt.compute_gradients(loss, [W, b]))"),
+    "the log of the softmax, written out": _SOFTMAX.format(body=_GOOD_BODY + "        p = tf.nn.softmax(logits)\n        loss = -tf.reduce_mean(tf.math.log(tf.reduce_sum(p * tf.one_hot(t, n_classes), axis=1)))\n" + _OPT),
+})
+_RIGHT["train_v1"].update({
+    "loss and step in two runs": _TRAIN.format(**_TRAIN_OK).replace("l, _ = sess.run([parts['loss'], parts['train_op']], feed)", "l = sess.run(parts['loss'], feed)\n                sess.run(parts['train_op'], feed)"),
+    "a session closed in finally, NumPy .item()": "def train_v1(parts, x, t, epochs, batch_size):\n    sess = v1.Session(graph=parts['graph'])\n    try:\n        sess.run(parts['init'])\n        losses = []\n        for _ in range(epochs):\n            for xb, tb in zip(np.array_split(x, range(batch_size, len(x), batch_size)), np.array_split(t, range(batch_size, len(t), batch_size))):\n                loss, _ = sess.run((parts['loss'], parts['train_op']), feed_dict={parts['x']: xb, parts['t']: tb})\n                losses.append(loss.item())\n        return losses, sess.run(parts['W']), sess.run(parts['b'])\n    finally:\n        sess.close()",
+})
+
 if importlib.util.find_spec("tensorflow") is not None:
     WRONG, RIGHT = _WRONG, _RIGHT
 else:  # the main venv: nothing to run here (tests/tf/ runs these in .venv-tf)
