@@ -68,6 +68,10 @@ TEACHER, ALICE, BOB = "dlct-teacher", "dlct-alice", "dlct-bob"
 def hub_shot(page, name: str) -> None:
     """test_browser's screenshot into build/screenshots/, and into docs/screenshots/ when asked."""
     shot(page, name)
+    to_docs(name)
+
+
+def to_docs(name: str) -> None:
     if os.environ.get("DLCOURSE_DOC_SCREENSHOTS") == "1":
         DOC_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copy(SHOTS / name, DOC_SHOTS / name)
@@ -308,6 +312,7 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
     hub_shot(teacher, "hub-02-formgrader.png")
     row = table.locator("tr", has=frame.get_by_text(AID, exact=True))
     text = formgrader_action(teacher, frame, row, "release", "hub-03-released.png")
+    to_docs("hub-03-released.png")
     assert "Successfully released" in text, text[:2000]
     assert (exchange / "outbound" / AID / f"{AID}.ipynb").is_file(), "not released into the hub's exchange"
     assert not (layout.course / ".exchange").exists(), "released into the course's own exchange"
@@ -329,6 +334,7 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
     #    and releases the feedback.
     teacher.locator(".lm-TabBar-tabLabel", has_text="Formgrader").click()
     text = formgrader_action(teacher, frame, row, "collect", "hub-07-collected.png")
+    to_docs("hub-07-collected.png")
     assert "Successfully collected" in text, text[:2000]
     env = hub_environment(layout, 0, False, None)
     env.update({"HOME": pwd.getpwnam(TEACHER).pw_dir, "USER": TEACHER, "LOGNAME": TEACHER,
