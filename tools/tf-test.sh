@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make test-tf`: the TensorFlow appendix (09, 10), after `make tf`.  Prints each step's wall time.
-#  1. the corpora and reference solutions, in-process in .venv-tf, one notebook per pytest process
+#  1. the corpora and reference solutions (and the judge's TF link), in-process in .venv-tf, one notebook per pytest process
 #     (notebook 10's graphs and 09's Keras state are process-wide);
 #  2. source passes / release stubs fail with a real kernel (the main venv's nbgrader, the TF kernel);
-#  3. one real autograde of each notebook in the sandbox (tools/tf_autograde.py), within 60 s per submission.
+#  3. the demo class's 09/10 graded by grade_class in the sandbox with the judge (tools/tf_autograde.py), within 60 s
+#     per submission, and a submission that patches course.check in its kernel scores 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() {
