@@ -159,7 +159,8 @@ def main() -> int:
             for user, aid in notebooks.items():
                 uid = pwd.getpwnam(user).pw_uid
                 rows.append((f"{aid} kernel, idle after Run All", f"{memory(uid, 'ipykernel_launcher'):.0f} MiB"))
-                rows.append((f"{user}: server with that notebook open", f"{memory(uid, 'jupyterhub-singleuser'):.0f} MiB"))
+                rows.append((f"{user}: server with that notebook open",
+                             f"{memory(uid, 'jupyterhub-singleuser'):.0f} MiB"))
             rows.append(("hub process, 3 users", f"{pss_kib(hub_pid) / 1024:.0f} MiB"))
             rows.append(("configurable-http-proxy, 3 users", f"{memory(None, 'configurable-http-proxy'):.0f} MiB"))
             browser.close()

@@ -207,7 +207,7 @@ def install_course(layout: Layout, root: Path = ROOT) -> None:
             shutil.copy(src, layout.course / name)
     # The instructors' group owns the course; nobody else enters it (solutions, gradebook, submissions).
     for dirpath, dirnames, filenames in os.walk(layout.course):
-        os.chown(dirpath, 0, instructors)
+        os.chown(dirpath, -1, instructors)
         os.chmod(dirpath, 0o2770)
         for f in filenames:
             full = os.path.join(dirpath, f)

@@ -35,7 +35,7 @@ if os.environ.get("DLCOURSE_HUB_AUTH", "pam") == "demo":
 else:
     c.JupyterHub.authenticator_class = "pam"
     c.PAMAuthenticator.allowed_groups = {INSTRUCTORS, STUDENTS}
-c.Authenticator.admin_users = set(group_members(INSTRUCTORS))
+# Nobody is the hub's admin: an admin may open every user's server, as that user.
 
 # Each user's server: a local process as that user, in the hub's environment, opening JupyterLab.
 c.JupyterHub.spawner_class = "localprocess"

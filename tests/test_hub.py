@@ -31,6 +31,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from course.config import ROOT
@@ -38,9 +39,9 @@ from course.hub import INSTRUCTORS, STUDENTS, Layout, hub_environment
 from course import hub as course_hub
 from course import lab as course_lab
 from course.hub_exchange import FEEDBACK_FILE_MODE, acl_readers, give_read_access
-from test_browser import (AID, CHROMIUM, DOC_SHOTS, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
+from test_browser import (AID, DOC_SHOTS, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
                           browser_test, cells, close_dialog, formgrader_action, menu, reference_answers,
-                          release_layout, shot, validate, wait_kernel_idle)
+                          shot, validate, wait_kernel_idle)
 from test_system_deps import bare_path  # noqa: F401 - a fixture
 from test_system_deps import run as run_system_deps
 
@@ -193,7 +194,13 @@ def assignment_list(page):
     return page.locator(".lm-DockPanel-widget:visible").last
 
 
-def student_answers_and_submits(page, base: str, user: str, screenshots: bool) -> None:
+def released_layout(course: Path) -> list[tuple[str, dict]]:
+    """The cells of 01 as the hub released it (its own copy of the course)."""
+    nb = nbformat.read(course / "release" / AID / f"{AID}.ipynb", as_version=4)
+    return [(c.cell_type, c.get("metadata", {}).get("nbgrader", {})) for c in nb.cells]
+
+
+def student_answers_and_submits(page, base: str, user: str, layout: list, screenshots: bool) -> None:
     panel = assignment_list(page)
     released = page.locator("#released_assignments_list")
     released.get_by_text(AID).wait_for(timeout=KERNEL_S * 1000)
@@ -205,7 +212,6 @@ def student_answers_and_submits(page, base: str, user: str, screenshots: bool) -
     if screenshots:
         hub_shot(page, "hub-04-student-fetched.png")
 
-    layout = release_layout(AID)
     answers = reference_answers(AID)
     page.goto(f"{base}/user/{user}/lab/tree/dl-course/{AID}/{AID}.ipynb")
     page.wait_for_function("n => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length >= n",
@@ -325,7 +331,7 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
         page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
         assert labels.get_by_text("Formgrader", exact=True).count() == 0, "a student has the formgrader"
         page.keyboard.press("Escape")
-        student_answers_and_submits(page, base, user, screenshots=user == ALICE)
+        student_answers_and_submits(page, base, user, released_layout(layout.course), screenshots=user == ALICE)
         students[user] = (ctx, page)
     inbound = {user: list(exchange.joinpath("inbound").glob(f"{user}+{AID}+*")) for user in (ALICE, BOB)}
     assert all(len(v) == 1 for v in inbound.values()), inbound
