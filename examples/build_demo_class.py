@@ -252,6 +252,11 @@ def expected_score(entry: dict, root: Path = ROOT) -> dict:
             target = Path(tmp) / path.relative_to(FIXTURES / aid)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+        from course.grader.worker import source_files
+        for path in source_files(root, aid):  # the files released with the notebook (08b's gpu_checkpoint.pt),
+            target = Path(tmp) / path.relative_to(root / "source" / aid)  # as the grader gives them to the kernel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
         job = Path(tmp) / "job.json"
         job.write_text(json.dumps({"notebook": str(root / "source" / aid / f"{aid}.ipynb"),
                                    "answers": answers, "workdir": tmp}))
