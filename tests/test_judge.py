@@ -1,8 +1,6 @@
 """The judge's protocol in one process: a kernel-side Link serving in a thread, a judge-side Link."""
 import io
 import pickle
-import socket
-import threading
 
 import numpy as np
 import pytest
@@ -10,6 +8,7 @@ import pytest
 from course.check import CheckFailure, call
 from course.judge import wire
 from course.judge.link import Link, is_proxy
+from judgepair import linked_pair
 
 
 class Always:
@@ -35,16 +34,8 @@ def judge():
     ns = {"double": lambda x: 2 * x, "Layer": Layer, "cheat": lambda *a: Always(),
           "bump": lambda x: x.__iadd__(1), "peek": lambda f: f.__globals__, "private": lambda f: f._cache,
           "use": lambda f, x: f(x), "fails": lambda: 1 / 0}
-    ours, theirs = socket.socketpair()
-    kernel = Link(strict=False, namespace=ns)
-    kernel.sock = theirs
-    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
-    thread.start()
-    link = Link(strict=True)
-    link.sock = ours
-    yield link
-    link.hang_up()
-    thread.join(5)
+    with linked_pair(ns) as (link, _):
+        yield link
 
 
 def test_values_cross_by_value_and_objects_as_handles(judge):
@@ -130,21 +121,12 @@ def sides():
     from course.judge import agent
     ns: dict = {}
     exec(_STUDENT_CELLS, ns)
-    ours, theirs = socket.socketpair()
-    kernel = Link(strict=False, namespace=ns)
-    kernel.extra_ops.update(module=agent.module, swapglobal=agent.swap_global, readfile=sides_module.read_file)
-    kernel.sock = theirs
+    ops = dict(module=agent.module, swapglobal=agent.swap_global, readfile=sides_module.read_file)
     saved = agent._link, sides_module._link
-    agent._link = kernel
-    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
-    thread.start()
-    link = Link(strict=True)
-    link.sock = ours
-    sides_module._link = link
-    yield link
+    with linked_pair(ns, ops) as (link, kernel):
+        agent._link, sides_module._link = kernel, link
+        yield link
     agent._link, sides_module._link = saved
-    link.hang_up()
-    thread.join(5)
 
 
 def test_tensors_made_on_the_students_side_keep_their_graph(sides):
@@ -200,19 +182,9 @@ def test_sides_are_plain_in_the_kernel():
 def test_torch_memory_formats_devices_and_dtypes_cross_by_value():
     import torch
     ident = lambda x: x  # noqa: E731
-    ours, theirs = socket.socketpair()
-    kernel = Link(strict=False, namespace={"ident": ident})
-    kernel.sock = theirs
-    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
-    thread.start()
-    link = Link(strict=True)
-    link.sock = ours
-    try:
+    with linked_pair({"ident": ident}) as (link, _):
         for value in (torch.channels_last, torch.float16, torch.device("cpu")):
             assert link.request("name", "ident")(value) == value
-    finally:
-        link.hang_up()
-        thread.join(5)
 
 
 # --- contexts and the TF tags (tests/tf/test_tf_judge.py has TensorFlow itself) ----------------------------
@@ -231,22 +203,12 @@ class _Ctx:
 
 def test_a_students_context_is_entered_where_it_lives_and_the_tests_are_not():
     ctx = _Ctx()
-    ours, theirs = socket.socketpair()
-    kernel = Link(strict=False, namespace={"ctx": ctx, "use": lambda c: c.__enter__()})
-    kernel.sock = theirs
-    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
-    thread.start()
-    link = Link(strict=True)
-    link.sock = ours
-    try:
+    with linked_pair({"ctx": ctx, "use": lambda c: c.__enter__()}) as (link, _):
         with link.request("name", "ctx") as inside:
             assert is_proxy(inside) and ctx.log == ["enter"]
         assert ctx.log == ["enter", "exit"]
         with pytest.raises(PermissionError, match="contexts"):   # the student's code entering the test's
             link.request("name", "use")(_Ctx())
-    finally:
-        link.hang_up()
-        thread.join(5)
 
 
 def test_tensorflow_tags_are_refused_without_tensorflow():

@@ -1,8 +1,6 @@
 """The judge's link with TensorFlow (09, 10), in .venv-tf: a kernel-side Link serving in a thread, a judge-side
 Link, as tests/test_judge.py does for torch.  Eager tensors, dtypes and shapes cross by value; variables, models,
 datasets, graphs and sessions stay handles, usable with isinstance and `with`."""
-import socket
-import threading
 
 import numpy as np
 import pytest
@@ -12,6 +10,7 @@ keras = pytest.importorskip("keras")
 
 from course.judge import wire  # noqa: E402
 from course.judge.link import Link, is_proxy  # noqa: E402
+from judgepair import linked_pair  # noqa: E402
 
 _CELLS = """
 import numpy as np
@@ -36,16 +35,8 @@ def twice(t):
 def judge():
     ns: dict = {}
     exec(_CELLS, ns)
-    ours, theirs = socket.socketpair()
-    kernel = Link(strict=False, namespace=ns)
-    kernel.sock = theirs
-    thread = threading.Thread(target=kernel.serve_forever, daemon=True)
-    thread.start()
-    link = Link(strict=True)
-    link.sock = ours
-    yield link
-    link.hang_up()
-    thread.join(5)
+    with linked_pair(ns) as (link, _):
+        yield link
 
 
 def test_eager_tensors_dtypes_and_shapes_cross_by_value(judge):
