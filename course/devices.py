@@ -1,7 +1,10 @@
-"""Devices: what PyTorch sees (CUDA, MPS, CPU), timing that waits for the GPU, and 08b's small network.
+"""Devices: what PyTorch sees (CUDA, MPS, CPU), whether bfloat16 is fast there, timing that waits for the GPU,
+and 08b's small network.
 
-    from course.devices import describe_torch_devices, timed
+    from course.devices import bfloat16_autocast, describe_torch_devices, timed
     print(describe_torch_devices())
+    with bfloat16_autocast(device):                # bfloat16 where the device is fast at it, else float32
+        ...                                        # many training steps
     seconds = timed(lambda: model(x), device)      # synchronises a CUDA device before and after
 """
 from __future__ import annotations
@@ -10,7 +13,7 @@ import time
 
 import torch
 
-__all__ = ["describe_torch_devices", "timed", "tiny_net"]
+__all__ = ["bfloat16_autocast", "bfloat16_is_fast", "describe_torch_devices", "timed", "tiny_net"]
 
 
 def describe_torch_devices() -> str:
@@ -32,6 +35,36 @@ def describe_torch_devices() -> str:
     if mps is not None and mps.is_available():
         lines.append("mps: Apple-silicon GPU available")
     return "\n".join(lines)
+
+
+def bfloat16_is_fast(device) -> bool:
+    """Whether *device* multiplies bfloat16 numbers in hardware, so that ``torch.autocast`` to bfloat16 makes
+    training faster: NVIDIA GPUs from Ampere on (compute capability 8.0), and x86 CPUs with the AVX512-BF16 or
+    AMX instructions (AMD EPYC from Zen 4, Intel Xeon from Cooper Lake / Sapphire Rapids). Elsewhere bfloat16
+    is emulated and slower than float32: False."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.is_available() and torch.cuda.get_device_capability(device)[0] >= 8
+    if device.type != "cpu":
+        return False
+    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")     # torch.cpu's (private) CPUID checks
+    try:
+        return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
+    except Exception:  # noqa: BLE001 - an unknown CPU or torch build: assume no
+        return False
+
+
+def bfloat16_autocast(device, enabled: bool | None = None) -> torch.autocast:
+    """``torch.autocast`` to bfloat16 on *device* for a block of **many** training steps (08 wraps each epoch).
+
+    *enabled*: default ``bfloat16_is_fast(device)``; when False the block changes nothing (float32).
+    ``cache_enabled=False`` matters: autocast keeps its bfloat16 copy of each weight until the outermost
+    autocast block ends. That is right for one forward pass, but here ``optimizer.step()`` changes the float32
+    weights many times inside the block, and the cached copies would stay those of the first step: the network
+    would not learn. Without the cache each forward pass casts the current weights (a negligible cost)."""
+    device = torch.device(device)
+    on = bfloat16_is_fast(device) if enabled is None else enabled
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=on, cache_enabled=False)
 
 
 def _sync(device) -> None:
