@@ -84,8 +84,13 @@ def notebook_kernel(path: str | os.PathLike) -> str | None:
 
 
 def needs_tf(aid: str, root: Path = ROOT) -> bool:
-    """Assignment *aid* runs in the TF kernel."""
-    return notebook_kernel(root / "source" / aid / f"{aid}.ipynb") == KERNEL_NAME
+    """Assignment *aid* runs in the TF kernel: its notebook in source/, or else in release/ (a Dask worker's
+    course bundle has no source/ notebook), asks for it."""
+    for folder in ("source", "release"):
+        kernel = notebook_kernel(root / folder / aid / f"{aid}.ipynb")
+        if kernel is not None:
+            return kernel == KERNEL_NAME
+    return False
 
 
 def tf_assignments(root: Path = ROOT) -> list[str]:

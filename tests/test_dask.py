@@ -258,3 +258,25 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, local_run, tmp_path_fact
     time.sleep(1)
     assert not [p for p in kernels if p.is_running() and p.status() != psutil.STATUS_ZOMBIE], \
         "the killed worker's kernel outlived it"
+
+
+TF_AID = "10_tensorflow_v1"
+
+
+@pytest.mark.skipif(not __import__("course.tf_env", fromlist=["x"]).kernel_installed(),
+                    reason="the TensorFlow kernel is not installed (`make tf`; `make test-tf` runs this test)")
+def test_a_tf_notebook_on_the_cluster(cluster, tmp_path):
+    """10 graded on the workers, whose course bundle has no source/ notebook: the judge must still run
+    .venv-tf's python (tf_env.needs_tf reads release/ there), and the scores are the demo class's."""
+    from course.grader import grade_class
+    course = make_course(tmp_path / "course", [TF_AID])
+    submitted = tmp_path / "submitted"
+    for student in ("alice-correct", "bob-partial"):
+        shutil.copytree(EXAMPLES / "submitted" / student / TF_AID, submitted / student / TF_AID)
+    # (TensorFlow's import alone can take 10 s on a busy machine: not the module's 10-second cell limit)
+    assert grade_class(TF_AID, submitted=submitted, root=course, scheduler=cluster[0], cell_timeout=120) == 0
+    expected = json.loads((EXAMPLES / "expected.json").read_text())["students"]
+    grades = read_grades(course)
+    for student in ("alice-correct", "bob-partial"):
+        assert float(grades[(student, TF_AID)]["score"]) == pytest.approx(expected[student][TF_AID]["score"]), student
+    assert all(r["worker"] >= 0 and "cluster_s" in r["timings"] for r in results(course).values()), "not on the cluster"

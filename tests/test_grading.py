@@ -122,6 +122,16 @@ def test_tf_notebooks_are_skipped_without_their_kernel(tmp_path, monkeypatch, ca
     assert "skipped: run `make tf`" in capsys.readouterr().err
 
 
+def test_tf_judge_is_chosen_without_the_source_notebook(tmp_path):
+    """A Dask worker's course bundle has release/ but no source/: 09/10 still get the TF judge there."""
+    ids = tf_env.tf_assignments()
+    assert ids, "no TF notebook"
+    for aid in (*ids, "08_cnn_cifar10"):
+        shutil.copytree(ROOT / "release" / aid, tmp_path / "release" / aid)
+        assert tf_env.needs_tf(aid, tmp_path) == (aid in ids), aid
+    assert not tf_env.needs_tf("no_such_assignment", tmp_path)
+
+
 # --- one grading run of the demo class --------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
