@@ -13,7 +13,8 @@ copy of the course (it never writes into the repo):
   directory"), collect it back in the formgrader.
 
 Screenshots of each step go to build/screenshots/ (gitignored), with the server's log.
-With DLCOURSE_DOC_SCREENSHOTS=1 the ones docs/lab.md shows are copied into docs/screenshots/.
+With DLCOURSE_DOC_SCREENSHOTS=1 the ones docs/lab.md shows are copied into docs/screenshots/ (this needs a
+Japanese font: `apt-get install fonts-ipafont-gothic`).
 Needs Debian's chromium (/usr/bin/chromium, or DLCOURSE_CHROMIUM); skipped without it.
 """
 from __future__ import annotations
@@ -240,9 +241,22 @@ def shot(page, name: str) -> None:
     page.wait_for_timeout(300)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / name))
-    if os.environ.get("DLCOURSE_DOC_SCREENSHOTS") == "1" and name in FOR_DOCS:
-        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SHOTS / name, DOC_SHOTS / name)
+    if name in FOR_DOCS:
+        to_docs(name)
+
+
+def to_docs(name: str) -> None:
+    """With DLCOURSE_DOC_SCREENSHOTS=1, copy build/screenshots/NAME into docs/screenshots/. Refuses (the test
+    fails) where fontconfig knows no Japanese font: Chromium would draw the course's Japanese terms as boxes."""
+    if os.environ.get("DLCOURSE_DOC_SCREENSHOTS") != "1":
+        return
+    fonts = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout \
+        if shutil.which("fc-list") else ""
+    if not fonts.strip():
+        pytest.fail("DLCOURSE_DOC_SCREENSHOTS=1 needs a Japanese font (apt-get install fonts-ipafont-gothic): "
+                    "without one the screenshots show boxes for the Japanese terms")
+    DOC_SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SHOTS / name, DOC_SHOTS / name)
 
 
 # ---------------------------------------------------------------- JupyterLab helpers

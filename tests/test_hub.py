@@ -39,9 +39,9 @@ from course.hub import INSTRUCTORS, STUDENTS, Layout, hub_environment
 from course import hub as course_hub
 from course import lab as course_lab
 from course.hub_exchange import FEEDBACK_FILE_MODE, acl_readers, give_read_access
-from test_browser import (AID, DOC_SHOTS, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
+from test_browser import (AID, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
                           browser_test, cells, close_dialog, formgrader_action, menu, reference_answers,
-                          shot, validate, wait_kernel_idle)
+                          shot, to_docs, validate, wait_kernel_idle)
 from test_system_deps import bare_path  # noqa: F401 - a fixture
 from test_system_deps import run as run_system_deps
 
@@ -70,12 +70,6 @@ def hub_shot(page, name: str) -> None:
     """test_browser's screenshot into build/screenshots/, and into docs/screenshots/ when asked."""
     shot(page, name)
     to_docs(name)
-
-
-def to_docs(name: str) -> None:
-    if os.environ.get("DLCOURSE_DOC_SCREENSHOTS") == "1":
-        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SHOTS / name, DOC_SHOTS / name)
 
 
 def as_user(user: str, cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
