@@ -10,6 +10,7 @@ and 08b's small network.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 import torch
 
@@ -54,7 +55,7 @@ def bfloat16_is_fast(device) -> bool:
         return False
 
 
-def bfloat16_autocast(device, enabled: bool | None = None) -> torch.autocast:
+def bfloat16_autocast(device, enabled: bool | None = None):
     """``torch.autocast`` to bfloat16 on *device* for a block of **many** training steps (08 wraps each epoch).
 
     *enabled*: default ``bfloat16_is_fast(device)``; when False the block changes nothing (float32).
@@ -64,6 +65,8 @@ def bfloat16_autocast(device, enabled: bool | None = None) -> torch.autocast:
     would not learn. Without the cache each forward pass casts the current weights (a negligible cost)."""
     device = torch.device(device)
     on = bfloat16_is_fast(device) if enabled is None else enabled
+    if not on and not torch.amp.is_autocast_available(device.type):
+        return nullcontext()             # torch.autocast refuses such a device (meta, say) even when disabled
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=on, cache_enabled=False)
 
 

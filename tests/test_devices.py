@@ -87,3 +87,8 @@ def test_bfloat16_autocast_follows_the_device(monkeypatch):
     monkeypatch.setattr(devices, "bfloat16_is_fast", lambda device: True)
     with devices.bfloat16_autocast(torch.device("cpu")):
         assert torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") == torch.bfloat16
+
+
+def test_bfloat16_autocast_on_a_device_without_autocast_does_nothing():
+    with devices.bfloat16_autocast("meta"):     # torch.autocast("meta", enabled=False) would raise
+        assert not torch.is_autocast_enabled("cpu")
