@@ -9,6 +9,7 @@ its kernel runs must lose nothing.  Cells are cut after 10 s (dan's loop) in eve
 to keep the module near 2 minutes on 2 cores.
 """
 import csv
+import importlib.util
 import io
 import json
 import os
@@ -24,6 +25,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from course.config import ROOT
 from test_grading import EXAMPLES, hidden_lines, make_course, read_grades, results
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("dask")]
@@ -273,6 +275,12 @@ def test_a_tf_notebook_on_the_cluster(cluster, tmp_path):
     submitted = tmp_path / "submitted"
     for student in ("alice-correct", "bob-partial"):
         shutil.copytree(EXAMPLES / "submitted" / student / TF_AID, submitted / student / TF_AID)
+    # mallory hands in the stubs plus a cell that patches course.check in her kernel (tools/tf_autograde.py)
+    spec = importlib.util.spec_from_file_location("tf_autograde", ROOT / "tools" / "tf_autograde.py")
+    tf_autograde = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tf_autograde)
+    (submitted / "mallory-patched" / TF_AID).mkdir(parents=True)
+    (submitted / "mallory-patched" / TF_AID / f"{TF_AID}.ipynb").write_text(tf_autograde.mallory(TF_AID))
     # (TensorFlow's import alone can take 10 s on a busy machine: not the module's 10-second cell limit)
     assert grade_class(TF_AID, submitted=submitted, root=course, scheduler=cluster[0], cell_timeout=120) == 0
     expected = json.loads((EXAMPLES / "expected.json").read_text())["students"]
@@ -280,3 +288,6 @@ def test_a_tf_notebook_on_the_cluster(cluster, tmp_path):
     for student in ("alice-correct", "bob-partial"):
         assert float(grades[(student, TF_AID)]["score"]) == pytest.approx(expected[student][TF_AID]["score"]), student
     assert all(r["worker"] >= 0 and "cluster_s" in r["timings"] for r in results(course).values()), "not on the cluster"
+    mallory = results(course)[("mallory-patched", TF_AID)]
+    assert float(grades[("mallory-patched", TF_AID)]["score"]) == 0, "the kernel's patched checks decided the grade"
+    assert "tampering" in {i["code"] for i in mallory["issues"]}
