@@ -43,6 +43,8 @@ class JudgedCells(Configurable):
     judge_python = Unicode("", help="the judge's interpreter (empty: the grader's; .venv-tf's for the TF "
                             "notebooks)").tag(config=True)
     judge_reply_s = Int(5, help="seconds the kernel has to return from serving the judge").tag(config=True)
+    judge_probe = Bool(True, help="flag the integrity probe's findings (False only in the test suite's "
+                       "defences-off runs)").tag(config=True)
 
     _judge_host: JudgeHost | None = None
 
@@ -115,7 +117,7 @@ class JudgedCells(Configurable):
             return "judge error"
         cell.outputs = [from_dict(o) for o in result["outputs"] if isinstance(o, dict)]
         cell.execution_count = index + 1
-        if result.get("probe"):
+        if result.get("probe") and self.judge_probe:
             self._event("tampering", f"{gid}: " + "; ".join(map(str, result["probe"][:10])), gid)
         if result.get("status") == "no-kernel":
             self._event("no-answer", f"{gid}: the kernel did not answer the grader's judge (a broken or "

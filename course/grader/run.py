@@ -39,11 +39,17 @@ STATE = Path("reports") / "grading" / "results.json"
 def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int = 1, *,
                 root: str | Path | None = None, use_sandbox: bool = True, zip_file: str | Path | None = None,
                 force: bool = False, cell_timeout: int | None = None, notebook_timeout: int | None = None,
-                memory_gb: float | None = None, scheduler: str | None = None, out=None) -> int:
+                memory_gb: float | None = None, scheduler: str | None = None, out=None,
+                defences_off=()) -> int:
     """Grade *assignment* (an id or ``"all"``); return the exit code.
 
     *scheduler*: the address of a Dask scheduler (``tcp://HOST:PORT``, ``tls://...``) whose
     workers grade the submissions instead of local processes (:mod:`.cluster`).
+
+    *defences_off*: names from :data:`~.worker.DEFENCES` to switch off for this run, for the test
+    suite's positive controls only (an attack must pay without the defence it targets).  It is an
+    argument of this function, never a command-line option and never read from a submission; it
+    prints a warning, and the grades it gives must not be used.
     """
     from ..config import ROOT
 
@@ -78,6 +84,17 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
         print(f"error: {submitted} does not exist (expected <student>/<assignment>/ folders)", file=sys.stderr)
         return 2
 
+    defences_off = tuple(sorted(set(defences_off)))
+    unknown = set(defences_off) - set(worker.DEFENCES)
+    if unknown:
+        raise ValueError(f"defences_off: no such defence {sorted(unknown)} (have: {sorted(worker.DEFENCES)})")
+    if defences_off and scheduler:
+        raise ValueError("defences_off is for local test runs only, not with a Dask scheduler")
+    if defences_off:
+        print(f"WARNING: DEFENCES OFF for this grading run: {', '.join(defences_off)}. Student code can "
+              "forge its grade here; these grades are for testing the grader only, never for a class.",
+              file=sys.stderr, flush=True)
+        say(f"WARNING: defences off: {', '.join(defences_off)} (test run; do not use these grades)")
     wanted = known if assignment == "all" else [assignment]
     jobs_list = [Job(aid, s.name, str(s / aid)) for aid in wanted
                  for s in sorted(submitted.iterdir()) if s.is_dir() and not s.name.startswith(".")
@@ -130,7 +147,7 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
             root=str(root), config_file=str(root / "nbgrader_config.py"),
             template_db=str(gradebook.definitions_copy(db_url, scratch / "template.db")),
             scratch=str(scratch), sandbox=asdict(box) if box else None,
-            cell_timeout=cell_timeout, notebook_timeout=notebook_timeout or 300)
+            cell_timeout=cell_timeout, notebook_timeout=notebook_timeout or 300, defences_off=defences_off)
         results, wall = _grade_all(settings, jobs_list, jobs, root, db_url, course_id, force, say,
                                    scheduler=scheduler)
     except cluster.ClusterUnavailable as exc:  # no scheduler there, or no worker came
@@ -222,6 +239,8 @@ def fingerprint(settings: Settings, job: Job) -> str:
     root = Path(settings.root)
     h.update(f"{GRADER_VERSION}|{settings.sandbox is not None}|{settings.cell_timeout}|"
              f"{settings.notebook_timeout}|{job.extension_s}".encode())
+    if settings.defences_off:  # a test run without some defences never reuses a real grade, nor the reverse
+        h.update(f"|defences-off:{','.join(settings.defences_off)}".encode())
     for path in [root / "nbgrader_config.py", *sorted((root / "source" / job.assignment).rglob("*")),
                  *sorted((root / "release" / job.assignment).rglob("*"))]:
         if path.is_file() and "__pycache__" not in path.parts:

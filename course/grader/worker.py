@@ -45,6 +45,21 @@ class Settings:
     sandbox: dict | None = None     # Sandbox fields; None runs kernels unconfined
     cell_timeout: int | None = None
     notebook_timeout: int = 300
+    defences_off: tuple = ()        # test runs only (run.grade_class's defences_off): see DEFENCES
+
+
+#: defences a test run may switch off (``grade_class(..., defences_off=...)``), for positive controls:
+#: an attack must pay when the defence it targets is off.  Never set from a submission.
+DEFENCES = {
+    "judge": "graded test cells run in the student's kernel, as plain nbgrader runs them",
+    "screen": "no static screen of the student's cells",
+    "probe": "the judge's integrity probe's findings are ignored",
+    "withheld": "the kernel sees the real test labels (no redacted stand-ins)",
+    "hidden_modules": "the kernel can import the modules that hold the answers",
+    "repairs": "the notebook is graded as handed in (no test cell's metadata, tags or type put back)",
+    "scoring": "nbgrader scores the test cells' outputs itself (no GuardScores)",
+    "code_files": "code files handed in beside the notebook are given to the kernel",
+}
 
 
 @dataclass
@@ -140,10 +155,10 @@ def code_files(src: Path) -> list[str]:
                   if p.suffix.lower() in CODE_SUFFIXES)
 
 
-def _copy_tree(src: Path, dest: Path, skip=precheck.IGNORED - {"timestamp.txt"}) -> None:
+def _copy_tree(src: Path, dest: Path, skip=precheck.IGNORED - {"timestamp.txt"}, code: bool = False) -> None:
     for path in precheck.submitted_files(src, skip):  # never through a symbolic link
         rel = path.relative_to(src)
-        if path.suffix.lower() in CODE_SUFFIXES:  # data only: a numpy.py must not shadow numpy
+        if path.suffix.lower() in CODE_SUFFIXES and not code:  # data only: a numpy.py must not shadow numpy
             continue
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest / rel)
@@ -194,15 +209,22 @@ def grade(settings: Settings, job: Job, slot: tuple[int, Path] | None = None) ->
     if handed_in_code:
         issues.append(Issue(WARNING, "code-files", "code files handed in beside the notebook were not given "
                             "to the kernel (they could shadow modules): " + ", ".join(handed_in_code[:10])))
+    off = set(settings.defences_off)
+    if "repairs" in off:  # test runs only: nbgrader gets the notebooks as handed in
+        for name in gradable:
+            original = Path(job.submission) / f"{name}.ipynb"
+            if original.is_file():
+                shutil.copyfile(original, submitted / f"{name}.ipynb")
     hidden = tuple(assignment_policy(settings.root, aid).get("hidden_modules", ()))
-    issues += _screen([submitted / f"{name}.ipynb" for name in gradable], hidden)
+    if "screen" not in off:
+        issues += _screen([submitted / f"{name}.ipynb" for name in gradable], hidden)
     result.timings["precheck_s"] = round(time.monotonic() - t0, 3)
 
     report_file = base / "execute.json"
     report_file.unlink(missing_ok=True)
     _scoring_file(report_file).unlink(missing_ok=True)
     if gradable:
-        _copy_tree(Path(job.submission), work)
+        _copy_tree(Path(job.submission), work, code="code_files" in off)
         for path in extras:  # the instructor's files win, as nbgrader does
             rel = path.relative_to(root / "source" / aid)
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -270,9 +292,10 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
     c.CourseDirectory.assignment_id = job.assignment
     c.CourseDirectory.student_id = job.student
     c.Autograde.create_student = True
+    off = set(settings.defences_off)
     c.Autograde.autograde_preprocessors = [GuardedExecute, IgnorePattern, ClearMetadataPreprocessor,
-                                           LimitOutput, GuardScores, SaveAutoGrades, AssignLatePenalties,
-                                           CheckCellMetadata]
+                                           LimitOutput, *([] if "scoring" in off else [GuardScores]),
+                                           SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.GuardScores.report_file = str(_scoring_file(report_file))
     if settings.cell_timeout:
         c.Execute.timeout = settings.cell_timeout
@@ -287,15 +310,16 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
         c.SandboxKernelManager.workdir_name = job.assignment
         c.SandboxKernelManager.sandbox_uid = uid
     policy = assignment_policy(settings.root, job.assignment)
-    if settings.sandbox is not None and policy.get("hidden_modules"):
+    if settings.sandbox is not None and policy.get("hidden_modules") and "hidden_modules" not in off:
         c.SandboxKernelManager.sandbox = {**c.SandboxKernelManager.sandbox,
                                           "hidden": hidden_modules(runtime.parent, policy["hidden_modules"])}
-    if settings.sandbox is not None and policy.get("withheld"):  # issue 10: the judge reads the real data
+    if settings.sandbox is not None and policy.get("withheld") and "withheld" not in off:  # issue 10: the judge reads the real data
         c.SandboxKernelManager.sandbox = withheld_data(c.SandboxKernelManager.sandbox, policy["withheld"],
                                                        Path(settings.scratch) / "withheld")
-    if policy.get("judge"):
+    if policy.get("judge") and "judge" not in off:
         judge_dir = _reset(runtime.parent / "judge")
         c.GuardedExecute.judge = True
+        c.GuardedExecute.judge_probe = "probe" not in off
         c.GuardedExecute.judge_dir = str(judge_dir)
         c.GuardedExecute.judge_workdir_name = job.assignment
         c.GuardedExecute.judge_uid = random.SystemRandom().randrange(1_000_000, 2_000_000_000)
