@@ -75,8 +75,14 @@ with tf.Session() as sess:          # v1; today tf.compat.v1.Session
 
 Old scripts begin with `tf.compat.v1.disable_v2_behavior()` (or `disable_eager_execution()`), which switches the whole
 Python process to graph mode (`enable_v2_behavior()` switches back). This notebook builds each graph explicitly
-instead, inside `with graph.as_default():`. Within that block TensorFlow behaves exactly as v1; outside it, as v2,
-so both can be shown side by side.
+instead, inside `with graph.as_default():`. Within that block every operation adds a node to `graph` instead of
+running (graph mode, as in v1), and `placeholder`, `Session` and `feed_dict` work as in v1; outside it TensorFlow
+stays eager, as v2, so both can be shown side by side. That block is not all of v1, though: the rest of what
+`disable_v2_behavior()` switches off stays on. Variables are resource variables (`ResourceVariable`; v1 made
+reference variables, `RefVariable`), `tf.cond` and `tf.while_loop` build v2 control flow, and shapes behave as in v2
+(`x.shape[1]` is an `int` or `None`, not a `Dimension`). None of that changes a result in this notebook's graphs
+(the next cell prints the variable's class); old code that relies on v1's behaviour needs
+`tf.compat.v1.disable_v2_behavior()` at its start.
 """)
 
 nb.code(r"""
@@ -104,7 +110,8 @@ Seed 004 lists the kinds of nodes:
   inside the session (`sess.run(tf.global_variables_initializer())`) before it can be read;
 * `tf.placeholder(dtype, shape)`: an input argument of the graph, e.g. the input nodes of a network. [v1 only] It
   reserves a dtype and a shape (`None` for "any size", usually the batch axis) and gets its value at run time from
-  `sess.run(fetches, feed_dict={placeholder: value, ...})`.
+  `sess.run(fetches, feed_dict={placeholder: value, ...})`. The shape may be left out (seed 004: 「shapeは省略可」):
+  `placeholder(tf.float32)` then accepts a value of any shape, and the graph knows nothing about it in advance.
 
 `sess.run` takes one tensor or a list of them (the **fetches**) and returns their values as NumPy arrays. Reading a
 variable that was never initialised is `FailedPreconditionError`, as the cell below shows.
@@ -124,6 +131,16 @@ with v1.Session(graph=graph) as sess:
         print("without initialisation:", type(err).__name__, "-", err.message.splitlines()[-1][:120])
     sess.run(init)
     print("after sess.run(init):", sess.run(y, feed_dict={x: [[1.0, 2.0], [3.0, 4.0]]}).ravel())
+print("w is a", type(w).__name__, "(graph mode without disable_v2_behavior(): a v2 resource variable)")
+
+graph = tf.Graph()
+with graph.as_default():
+    anything = v1.placeholder(tf.float32, name="anything")          # no shape: any shape is accepted
+    doubled = 2 * anything
+print("placeholder without a shape:", anything.shape)
+with v1.Session(graph=graph) as sess:
+    print("  fed a scalar:", sess.run(doubled, feed_dict={anything: 1.5}),
+          "  fed a 2x3 matrix:", sess.run(doubled, feed_dict={anything: np.ones((2, 3))}).shape)
 """)
 
 nb.md(r"""
