@@ -42,23 +42,15 @@ c.Exchange.root = os.environ.get("DLCOURSE_EXCHANGE") or os.path.join(here, ".ex
 c.Exchange.path_includes_course = True
 
 # Late submissions (python -m course grade; docs/grading.md).  A submission's time is its
-# timestamp.txt (nbgrader's exchange and zip_collect write it).  These due dates go into the
-# gradebook before grading (an assignment not named here keeps the gradebook's own, if any).
+# timestamp.txt (on the hub, the time the exchange received it: course/hub_exchange.py).  The due
+# dates come from [schedule] in course.toml (course/schedule.py) and go into the gradebook before
+# grading (an assignment without one keeps the gradebook's own, if any).
 # Each started day late costs 10 % of the notebook's score (course.grader.late.LatePenalty).
-c.DueDates.due_dates = {  # Fridays, 23:59 in Tokyo (14:59 UTC)
-    "01_perceptron": "2026-04-24 14:59:00 UTC",
-    "02_activations": "2026-05-01 14:59:00 UTC",
-    "03_loss_and_gradients": "2026-05-08 14:59:00 UTC",
-    "04_backprop": "2026-05-15 14:59:00 UTC",
-    "05_chainer_style": "2026-05-22 14:59:00 UTC",
-    "06_pytorch_and": "2026-05-29 14:59:00 UTC",
-    "07_pytorch_regression": "2026-06-05 14:59:00 UTC",
-    "07b_training_practice": "2026-06-09 14:59:00 UTC",   # a short one: the Tuesday after 07
-    "08_cnn_cifar10": "2026-06-12 14:59:00 UTC",
-    "08b_gpu": "2026-06-16 14:59:00 UTC",                 # optional: the Tuesday after 08
-    "09_tensorflow_keras": "2026-06-19 14:59:00 UTC",   # the optional appendix
-    "10_tensorflow_v1": "2026-06-26 14:59:00 UTC",
-}
+import sys  # noqa: E402
+if here not in sys.path:
+    sys.path.insert(0, here)  # this course's package, wherever nbgrader runs from
+from course.schedule import due_dates  # noqa: E402
+c.DueDates.due_dates = due_dates(here)
 c.AssignLatePenalties.plugin_class = "course.grader.late.LatePenalty"
 c.LatePenalty.percent_per_day = 10
 # Feedback also blanks output lines that quote a hidden test (a warning prints its source line).

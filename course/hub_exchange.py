@@ -3,8 +3,11 @@
 nbgrader 0.9's exchange leaves every submission folder ``rwxrwxrwx`` and every released
 feedback file ``rw-r--r--`` (in a folder nobody can list): a student who learns a path, from a
 world-readable home folder or a shared screen, reads (and can replace) another student's
-notebook or feedback.  ``python -m course hub`` configures these two steps instead
-(``c.ExchangeFactory.submit`` / ``c.ExchangeFactory.release_feedback``); the others are nbgrader's.
+notebook or feedback; and its collect takes a submission's student from the folder's name and its
+time from the ``timestamp.txt`` the student wrote, so a student can submit in another's name
+(nbgrader only warns, and collects it over the real one) or back-date a submission.
+``python -m course hub`` configures these three steps instead (``c.ExchangeFactory.submit`` /
+``release_feedback`` / ``collect``); the others are nbgrader's.
 
 The exchange that ``python -m course hub setup`` lays out (``c.CourseDirectory.groupshared``,
 the instructors' group owns it)::
@@ -18,6 +21,13 @@ the instructors' group owns it)::
         feedback/               root:instructors      rwxrwx--x  setgid: nobody else lists it
             <hash>.html         <instructor>:instructors rw-r-----  + ACL user:<student>:r--  (PrivateReleaseFeedback)
 
+Collect (:class:`OwnedCollect`) takes only folders owned by the account they name, refuses the others
+(left in ``inbound/`` as evidence, listed in ``reports/collect/<assignment>.json`` and in the grading
+report) and stamps each submission with the time the exchange received it.  POSIX permissions cannot
+stop a student from *creating* a folder under another's name in ``inbound/`` (it must stay writable to
+every student): without an exchange service (ngshare, grader-service) this check at collect is the
+defence.
+
 A student reads only their own feedback file, through a POSIX ACL naming them (the releasing
 instructor cannot give a file away, and nbgrader's file names must stay as they are, since the
 student's server finds its feedback by name).  The exchange must be on a filesystem with POSIX
@@ -27,14 +37,18 @@ from __future__ import annotations
 
 import errno
 import glob
+import json
 import os
 import pwd
 import re
 import struct
+from datetime import datetime, timezone
 
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.exchange.default.collect import ExchangeCollect, groupby
 from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
 from nbgrader.exchange.default.submit import ExchangeSubmit
-from nbgrader.utils import notebook_hash
+from nbgrader.utils import notebook_hash, parse_utc
 
 #: A submission's folders: the student and the instructors' group (which the setgid inbound folder
 #: gives every folder created in it), nobody else.  Its files stay readable by all, since the
@@ -148,3 +162,92 @@ class PrivateReleaseFeedback(ExchangeReleaseFeedback):
                 continue
             give_read_access(released, uid)
             self.log.info("Feedback %s readable by %s only (and the instructors)", released, student_id)
+
+
+def received(path: str) -> datetime:
+    """When the exchange last saw *path* (a submission folder) change, naive UTC: the latest ctime of the
+    folder and everything in it, which its owner cannot set back (unlike mtime or timestamp.txt)."""
+    latest = os.lstat(path).st_ctime
+    for dirpath, dirnames, filenames in os.walk(path):
+        for name in dirnames + filenames:
+            latest = max(latest, os.lstat(os.path.join(dirpath, name)).st_ctime)
+    return datetime.fromtimestamp(latest, timezone.utc).replace(tzinfo=None)
+
+
+def refused_log(root: str, assignment: str) -> str:
+    """Where collect lists the submissions it refused (``python -m course grade`` reports them)."""
+    return os.path.join(root, "reports", "collect", f"{assignment}.json")
+
+
+class OwnedCollect(ExchangeCollect):
+    """nbgrader's collect, except that a folder in ``inbound/`` counts only for the account that owns it,
+    and a submission's time (``timestamp.txt`` in ``submitted/``) is the time the exchange received it."""
+
+    def init_src(self):
+        if not self.coursedir.course_id:
+            self.fail("No course id specified. Re-run with --course flag.")
+        self.inbound_path = os.path.join(self.root, self.coursedir.course_id, "inbound")
+        if not os.path.isdir(self.inbound_path):
+            self.fail(f"Course not found: {self.inbound_path}")
+        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+            try:
+                self.duedate = gb.find_assignment(self.coursedir.assignment_id).duedate
+            except MissingEntry:
+                self.duedate = None
+        student = self.coursedir.student_id or "*"
+        records, self.refused = [], []
+        for path in sorted(glob.glob(os.path.join(self.inbound_path, f"{student}+{self.coursedir.assignment_id}+*"))):
+            name = os.path.basename(path)
+            named, owner = name.rsplit("+", 3)[0], self._owner_of(path)
+            why = None
+            if self.check_owner and owner != named:
+                why = f"it names {named} but belongs to {owner}"
+            elif len(name.rsplit("+", 3)) != 4 or os.path.islink(path) or not os.path.isdir(path):
+                why = "not a submission folder (a link, a file, or a name nbgrader did not make)"
+            if why:
+                self.refused.append({"folder": name, "named": named, "owner": owner,
+                                     "received": received(path).isoformat(), "why": why})
+                self.log.error("Refused %s: %s; left in inbound/, not collected", path, why)
+                continue
+            records.append({"username": named, "filename": name, "timestamp": received(path)})
+        latest = lambda rs: max(rs, key=lambda r: r["timestamp"])  # noqa: E731
+        due = self.duedate if self.before_duedate else None
+        self.src_records = [latest([r for r in rs if r["timestamp"] <= due] or rs) if due else latest(rs)
+                            for rs in groupby(records, lambda r: r["username"]).values()]
+        self._received = {os.path.join(self.inbound_path, r["filename"]): r["timestamp"] for r in self.src_records}
+        self._write_refused()
+
+    @staticmethod
+    def _owner_of(path: str) -> str:
+        uid = os.lstat(path).st_uid
+        try:
+            return pwd.getpwuid(uid).pw_name
+        except KeyError:
+            return f"uid {uid}"
+
+    def _write_refused(self):
+        log = refused_log(self.coursedir.root, self.coursedir.assignment_id)
+        old = []
+        if os.path.isfile(log):
+            with open(log) as f:
+                old = json.load(f)
+        new = old + [r for r in self.refused if r not in old]
+        if new:
+            os.makedirs(os.path.dirname(log), exist_ok=True)
+            with open(log, "w") as f:
+                json.dump(new, f, indent=1)
+
+    def do_copy(self, src, dest, log=None):
+        super().do_copy(src, dest, log)
+        when = self._received.get(src)
+        if when is None:
+            return
+        stamp = os.path.join(dest, "timestamp.txt")
+        claimed = self.coursedir.get_existing_timestamp(dest) if os.path.isfile(stamp) else None
+        if claimed is not None and abs((claimed - when).total_seconds()) > 300:
+            self.log.warning("%s: timestamp.txt says %s UTC; the exchange received it at %s UTC (its time)",
+                             src, claimed, when)
+        if os.path.lexists(stamp):
+            os.unlink(stamp)  # the student's file: replace it, never write through it
+        with open(stamp, "w") as f:
+            f.write(when.strftime("%Y-%m-%d %H:%M:%S.%f UTC") + "\n")

@@ -19,8 +19,10 @@ docs/screenshots/.  Needs root (useradd, a hub that starts servers as users), no
 from __future__ import annotations
 
 import csv
+import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -28,8 +30,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import urllib.request
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -38,7 +43,10 @@ from course.config import ROOT
 from course.hub import INSTRUCTORS, STUDENTS, Layout, hub_environment
 from course import hub as course_hub
 from course import lab as course_lab
-from course.hub_exchange import FEEDBACK_FILE_MODE, acl_readers, give_read_access
+from course import schedule
+from course.grader import late
+from course.hub_exchange import FEEDBACK_FILE_MODE, acl_readers, give_read_access, refused_log
+from course.shared_course import CourseBusy, grading_session
 from test_browser import (AID, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
                           browser_test, cells, close_dialog, formgrader_action, menu, reference_answers,
                           shot, to_docs, validate, wait_kernel_idle)
@@ -293,6 +301,154 @@ def test_system_deps_hub_names_its_packages(bare_path):
     assert proc.returncode == 3, proc.stderr
     assert "apt-get install -y bubblewrap util-linux nodejs npm patchelf\n" in proc.stderr, proc.stderr
     assert "node, npm and patchelf for the hub" in proc.stderr
+
+
+# ---------------------------------------------------------------- due dates (issue 23, point 1)
+
+def test_due_dates_come_from_the_schedule_not_the_config():
+    """nbgrader_config.py holds no date; course.toml's [schedule] gives every assignment one, by its number."""
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", (ROOT / "nbgrader_config.py").read_text())
+    dues = schedule.due_dates(ROOT)
+    assert set(dues) == {p.name for p in (ROOT / "release").iterdir() if p.is_dir()}
+    assert dues["01_perceptron"] == "2026-04-24 14:59:00 UTC"    # 23:59 in Tokyo
+    assert dues["02_activations"] == "2026-05-01 14:59:00 UTC"   # a week later
+    assert dues["07b_training_practice"] == "2026-06-09 14:59:00 UTC"  # 07's date + 4 days
+    assert dues["10_tensorflow_v1"] == "2026-06-26 14:59:00 UTC"
+    # the same date in a course that holds only some assignments (a test's, a Dask bundle's)
+    when = schedule.due_datetimes(schedule.read(ROOT / "course.toml"), ["02_activations"])
+    assert when["02_activations"].strftime("%Y-%m-%d %H:%M") == "2026-05-01 14:59"
+
+
+@pytest.mark.parametrize("table, message", [
+    ({"first_due": "2026-13-01"}, "is not a date"),
+    ({"first_due": "2026-12-18", "timezone": "Mars/Olympus"}, "unknown timezone"),
+    ({"first_due": "2026-12-18", "every_days": 0}, "every_days"),
+    ({"first_due": "2026-12-18", "time": "noon"}, "is not HH:MM"),
+])
+def test_a_bad_schedule_is_refused_clearly(table, message):
+    with pytest.raises(schedule.ScheduleError, match=message):
+        schedule.due_datetimes(table, ["01_perceptron"])
+
+
+def test_a_new_term_and_first_due_in_course_toml():
+    shipped = schedule.read(ROOT / "course.toml")
+    # a Tuesday: the term's first Friday at least a week away
+    assert schedule.next_term_first_due(shipped, date(2026, 12, 8)) == date(2026, 12, 18)
+    text = schedule.with_first_due((ROOT / "course.toml").read_text(), date(2026, 12, 18))
+    assert re.findall(r'^first_due = "[^"]*"', text, re.MULTILINE) == ['first_due = "2026-12-18"']
+    assert schedule.due_datetimes(tomllib.loads(text)["schedule"], ["01_perceptron"])["01_perceptron"] \
+        .strftime("%Y-%m-%d %H:%M") == "2026-12-18 14:59"
+
+
+@pytest.fixture
+def venv_on_path(monkeypatch):
+    """nbgrader's Gradebook runs `alembic` from PATH."""
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")
+
+
+def test_a_class_that_is_all_late_stops_grading(tmp_path, venv_on_path):
+    """Every submission more than a week late: last term's dates, most likely. One on time: graded."""
+    due = datetime(2026, 4, 24, 14, 59)
+    late_by = [timedelta(days=8), timedelta(days=227, hours=7)]
+    why = late.late_class("01_perceptron", due, [due + d for d in late_by])
+    assert "every submission of 01_perceptron (2) is more than 7 days late" in why
+    assert "8 d 0 h after it" in why and "--allow-late-class" in why and "[schedule]" in why
+    assert late.late_class("01_perceptron", due, [due + late_by[1], due - timedelta(hours=1)]) is None
+    assert late.late_class("01_perceptron", due, [due + timedelta(days=6)]) is None
+    assert late.late_class("01_perceptron", None, [due + late_by[1]]) is None
+
+    # ... and check_class reads the gradebook's due date and the submissions' timestamp.txt
+    from nbgrader.api import Gradebook
+    db = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    with Gradebook(db, "dl-course") as gb:
+        gb.add_assignment("01_perceptron", duedate=due)
+    jobs = []
+    for student, stamp in (("ann", "2026-12-08 09:00:00.000000 UTC"), ("ben", "2026-12-07 09:00:00.000000 UTC")):
+        folder = tmp_path / "submitted" / student / "01_perceptron"
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text(stamp + "\n")
+        jobs.append(SimpleNamespace(assignment="01_perceptron", submission=str(folder)))
+    assert "is more than 7 days late" in late.check_class(db, "dl-course", jobs)
+    (tmp_path / "submitted" / "ben" / "01_perceptron" / "timestamp.txt").write_text("2026-04-24 10:00:00 UTC\n")
+    assert late.check_class(db, "dl-course", jobs) is None
+
+
+# ---------------------------------------------------------------- several instructors (point 3)
+
+def test_one_grading_run_at_a_time_and_outputs_stay_the_groups(tmp_path):
+    course = tmp_path / "course"
+    course.mkdir()
+    course.chmod(0o2770)  # group-shared, as hub setup makes it
+    with grading_session(course):
+        with pytest.raises(CourseBusy, match=r"root \(pid \d+ on .*\) is grading this course"):
+            with grading_session(course):
+                pass
+        (course / "gradebook.db").write_text("")      # made as the umask says: 0660 at most
+        (course / "autograded" / "ann").mkdir(parents=True)
+        assert (course / "gradebook.db").stat().st_mode & 0o007 == 0
+    assert (course / "gradebook.db").stat().st_mode & 0o777 == 0o660
+    assert (course / "autograded" / "ann").stat().st_mode & 0o2770 == 0o2770
+    with grading_session(course):  # released
+        pass
+
+
+# ---------------------------------------------------------------- submissions in another's name (point 4)
+
+def _collect(course: Path, exchange: Path, aid: str):
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from course.hub_exchange import OwnedCollect
+    cfg = Config()
+    cfg.CourseDirectory.root = str(course)
+    cfg.CourseDirectory.course_id = "dl-course"
+    cfg.CourseDirectory.assignment_id = aid
+    cfg.Exchange.root = str(exchange)
+    cfg.Exchange.path_includes_course = True
+    collect = OwnedCollect(coursedir=CourseDirectory(config=cfg), config=cfg)
+    collect.start()
+    return collect
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown: root only")
+def test_collect_refuses_a_submission_in_anothers_name(tmp_path, venv_on_path):
+    """inbound/<alice>+... owned by another account is refused (never over alice's own), a link too; the
+    collected one's time is when the exchange received it, not the timestamp.txt its student wrote."""
+    alice, mallory = pwd.getpwnam("daemon"), pwd.getpwnam("bin")  # two accounts that exist everywhere
+    aid, course, exchange = "01_perceptron", tmp_path / "course", tmp_path / "exchange"
+    inbound = exchange / "dl-course" / "inbound"
+    inbound.mkdir(parents=True)
+    course.mkdir()
+
+    def submit(named: str, owner, when: str, text: str) -> Path:
+        folder = inbound / f"{named}+{aid}+{when}+{secrets.token_hex(4)}"
+        folder.mkdir()
+        (folder / f"{aid}.ipynb").write_text(text)
+        (folder / "timestamp.txt").write_text(when + "\n")
+        for p in (folder, *folder.iterdir()):
+            os.chown(p, owner.pw_uid, owner.pw_gid)
+        return folder
+
+    before = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=2)
+    submit(alice.pw_name, alice, "2026-12-01 10:00:00.000000 UTC", "alice's own")  # back-dated a week
+    submit(alice.pw_name, mallory, "2026-12-09 10:00:00.000000 UTC", "forged")    # later, in alice's name
+    submit(mallory.pw_name, mallory, "2026-12-08 10:00:00.000000 UTC", "mallory's own")
+    (inbound / f"{mallory.pw_name}+{aid}+2026-12-10 10:00:00.000000 UTC+link").symlink_to(
+        next(inbound.glob(f"{alice.pw_name}+*")))  # mallory hands in alice's folder
+    os.lchown(next(inbound.glob("*+link")), mallory.pw_uid, mallory.pw_gid)
+    collect = _collect(course, exchange, aid)
+
+    got = {s: (course / "submitted" / s / aid / f"{aid}.ipynb").read_text() for s in (alice.pw_name, mallory.pw_name)}
+    assert got == {alice.pw_name: "alice's own", mallory.pw_name: "mallory's own"}
+    stamp = (course / "submitted" / alice.pw_name / aid / "timestamp.txt").read_text().strip()
+    received = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f UTC")
+    assert before <= received <= datetime.now(timezone.utc).replace(tzinfo=None), stamp  # not 2026-12-01
+    refused = json.loads(Path(refused_log(str(course), aid)).read_text())
+    refused = {r["named"]: r for r in refused}
+    assert set(refused) == {alice.pw_name, mallory.pw_name} and len(refused) == 2, refused
+    assert refused[alice.pw_name]["owner"] == mallory.pw_name
+    assert f"belongs to {mallory.pw_name}" in refused[alice.pw_name]["why"]
+    assert "a link" in refused[mallory.pw_name]["why"]
+    assert len(collect.refused) == 2 and len(list(inbound.iterdir())) == 4  # left there as evidence
 
 
 # ---------------------------------------------------------------- the class, through the hub

@@ -18,8 +18,18 @@ __all__ = ["grade_class", "add_arguments", "from_arguments"]
 
 def grade_class(assignment: str, submitted="submitted", jobs: int = 1, **options) -> int:
     """See :func:`course.grader.run.grade_class` (imported late: ``python -m course`` stays fast)."""
+    from pathlib import Path
+
+    from ..config import ROOT
+    from ..shared_course import CourseBusy, grading_session
     from .run import grade_class as run
-    return run(assignment, submitted=submitted, jobs=jobs, **options)
+    try:
+        with grading_session(Path(options.get("root") or ROOT)):  # one run at a time; group-writable outputs
+            return run(assignment, submitted=submitted, jobs=jobs, **options)
+    except CourseBusy as exc:
+        import sys
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 def add_arguments(parser) -> None:
@@ -37,8 +47,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="grade on the workers of a Dask cluster (tcp://HOST:PORT or tls://HOST:PORT) "
                              "instead of --jobs local processes (docs/deploy.md)")
+    parser.add_argument("--allow-late-class", action="store_true",
+                        help="grade even when every submission is more than a week late (else: stop, exit 2; "
+                             "the due dates are probably last term's)")
 
 
 def from_arguments(args) -> dict:
-    return {k: getattr(args, k) for k in ("zip_file", "use_sandbox", "force", "cell_timeout",
-                                          "notebook_timeout", "memory_gb", "scheduler") if hasattr(args, k)}
+    return {k: getattr(args, k) for k in ("zip_file", "use_sandbox", "force", "cell_timeout", "notebook_timeout",
+                                          "memory_gb", "scheduler", "allow_late_class") if hasattr(args, k)}

@@ -28,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
-from . import cluster, gradebook, precheck, report, sandbox, worker
+from . import cluster, gradebook, late, precheck, report, sandbox, worker
 from .worker import Job, Result, Settings
 
 #: Bump when grading changes in a way that should re-grade unchanged submissions.
@@ -40,7 +40,7 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
                 root: str | Path | None = None, use_sandbox: bool = True, zip_file: str | Path | None = None,
                 force: bool = False, cell_timeout: int | None = None, notebook_timeout: int | None = None,
                 memory_gb: float | None = None, scheduler: str | None = None, out=None,
-                defences_off=()) -> int:
+                defences_off=(), allow_late_class: bool = False) -> int:
     """Grade *assignment* (an id or ``"all"``); return the exit code.
 
     *scheduler*: the address of a Dask scheduler (``tcp://HOST:PORT``, ``tls://...``) whose
@@ -119,6 +119,10 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
             say(f"{aid} is not in the gradebook yet: running nbgrader generate_assignment")
             generate_release([aid], root=root)
     gradebook.set_due_dates(db_url, course_id, dict(config.DueDates.get("due_dates", {})))
+    stale = None if allow_late_class else late.check_class(db_url, course_id, jobs_list)
+    if stale:  # last term's due dates, most likely (course/grader/late.py)
+        print(f"error: {stale}", file=sys.stderr)
+        return 2
 
     scratch = Path(tempfile.mkdtemp(prefix="dlgrade-"))
     try:
