@@ -6,11 +6,15 @@
     grade ID|all        autograde submitted/ (see --help)
     lab                 JupyterLab on the course with nbgrader's extensions
     hub [setup|demo]    JupyterHub for a class on localhost (see python -m course hub --help)
+    roster import CSV   put the class roster (id, name, email, lms_user_id) into the gradebook
+    export --format canvas|moodle   the gradebook as the LMS's gradebook-import CSV (docs/lms.md)
+    similarity ID|all   rank pairs of students by shared answer code (copy detection, Dolos)
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,8 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     hub = sub.add_parser("hub", help="JupyterHub for a class (python -m course hub --help)", add_help=False)
     hub.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to course.hub")
 
+    roster = sub.add_parser("roster", help="import the class roster into the gradebook", add_help=False)
+    roster.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to course.roster")
+    export = sub.add_parser("export", help="the gradebook as an LMS gradebook-import CSV (docs/lms.md)")
+    export.add_argument("--format", required=True, choices=["canvas", "moodle"], dest="fmt")
+    export.add_argument("--out", type=Path, help="the CSV to write (default: grades-FORMAT.csv in the course)")
+    similar = sub.add_parser("similarity", help="copy detection across a class (python -m course similarity -h)",
+                             add_help=False)
+    similar.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to course.similarity")
+
     args, unknown = parser.parse_known_args(argv)
-    if unknown and args.command not in ("lab", "hub"):
+    if unknown and args.command not in ("lab", "hub", "roster", "similarity"):
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "lab":
         args.extra = unknown + [a for a in args.extra if a != "--"]
@@ -56,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "hub":
         from .hub import main as hub_main
         return hub_main(unknown + args.extra)
+    if args.command in ("roster", "similarity"):
+        from importlib import import_module
+
+        from .config import ROOT
+        return import_module(f".{args.command}", __package__).main(unknown + args.extra, ROOT)
+    if args.command == "export":
+        from .config import ROOT
+        from .grader.lms import export_main
+        return export_main(args.fmt, args.out, ROOT)
     if args.command == "lab":
         from .lab import main as lab_main
         return lab_main(args.extra)

@@ -93,19 +93,69 @@ def merge(gb: Gradebook, result) -> None:
     gb.db.commit()
 
 
-def export_csv(db_url: str, course_id: str, dest: Path) -> None:
-    """nbgrader's own CSV export (the format of ``nbgrader export``)."""
-    from nbgrader.plugins import CsvExportPlugin
+def locate(root: Path, config=None) -> tuple[str, str]:
+    """The gradebook's URL and the course id, from *root*'s ``nbgrader_config.py`` (or *config*)."""
+    if config is None:
+        from traitlets.config.loader import PyFileConfigLoader
+        config = PyFileConfigLoader("nbgrader_config.py", str(root)).load_config()
+    return (config.CourseDirectory.get("db_url") or f"sqlite:///{Path(root) / 'gradebook.db'}",
+            config.CourseDirectory.get("course_id", "default_course"))
 
+
+def assignment_names(db_url: str, course_id: str) -> list[str]:
+    """Every assignment registered in the gradebook (with notebooks), by name."""
+    if not db_path(db_url).is_file():
+        return []
     with Gradebook(db_url, course_id) as gb:
-        CsvExportPlugin(to=str(dest)).export(gb)
+        return sorted(a.name for a in gb.assignments if a.notebooks)
 
 
-def scores(db_url: str, course_id: str, assignments: list[str]) -> dict:
-    """Per assignment: max score, per-student score, and per test cell pass counts."""
+#: ``grades.csv``: nbgrader's export columns, then the LMS id and the submission's status.
+CSV_KEYS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
+            "raw_score", "late_submission_penalty", "score", "max_score", "lms_user_id", "status"]
+
+
+def class_rows(db_url: str, course_id: str) -> list[dict]:
+    """One row per assignment in the gradebook and student on its roster (:data:`CSV_KEYS`).
+
+    A student with no submission scores 0 with status ``missing``; a flagged submission has
+    status ``flagged``, any other ``graded``."""
+    table = scores(db_url, course_id)
+    out = []
+    with Gradebook(db_url, course_id) as gb:
+        people = {s.id: s for s in gb.students}
+    for aid, entry in sorted(table.items()):
+        for sid, e in sorted(entry["students"].items()):
+            who = people[sid]
+            out.append({
+                "assignment": aid, "duedate": entry["duedate"] or "", "timestamp": e["timestamp"] or "",
+                "student_id": sid, "last_name": who.last_name or "", "first_name": who.first_name or "",
+                "email": who.email or "", "raw_score": e["raw"], "late_submission_penalty": e["late_penalty"],
+                "score": e["score"], "max_score": entry["max_score"], "lms_user_id": who.lms_user_id or "",
+                "status": "missing" if e["missing"] else "flagged" if e["flagged"] else "graded"})
+    return out
+
+
+def export_csv(db_url: str, course_id: str, dest: Path) -> None:
+    """``grades.csv``: nbgrader's export format (``nbgrader export``), properly quoted, with two more
+    columns at the end (``lms_user_id``, ``status``) and a row for every roster student."""
+    import csv
+
+    with open(dest, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, CSV_KEYS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(class_rows(db_url, course_id))
+
+
+def scores(db_url: str, course_id: str, assignments: list[str] | None = None) -> dict:
+    """Per assignment (*assignments*, or every one in the gradebook): max score, due date, per test
+    cell pass counts, and an entry for every student in the gradebook: score, raw score, late penalty,
+    flagged (formgrader's flag, whichever run or person set it), and ``missing`` for a student with no
+    submission (score 0)."""
     out: dict = {}
     with Gradebook(db_url, course_id) as gb:
-        for aid in assignments:
+        roster = [s.id for s in gb.students]
+        for aid in assignment_names(db_url, course_id) if assignments is None else assignments:
             try:
                 assignment = gb.find_assignment(aid)
             except MissingEntry:
@@ -114,14 +164,18 @@ def scores(db_url: str, course_id: str, assignments: list[str]) -> dict:
                      for cell in nb.grade_cells]
             entry = {"max_score": assignment.max_score, "duedate": assignment.duedate,
                      "cells": [{"notebook": n, "cell": c, "points": p, "passed": 0, "graded": 0}
-                               for n, c, p in cells], "students": {}}
+                               for n, c, p in cells],
+                     "students": {sid: {"score": 0.0, "raw": 0.0, "late_penalty": 0.0, "timestamp": None,
+                                        "seconds_late": 0, "needs_manual_grade": False, "flagged": False,
+                                        "missing": True} for sid in roster}}
             index = {(n, c): i for i, (n, c, _) in enumerate(cells)}
             for sub in assignment.submissions:
                 penalty = sub.late_submission_penalty or 0.0
                 entry["students"][sub.student.id] = {
                     "score": max(0.0, sub.score - penalty), "raw": sub.score, "late_penalty": penalty,
                     "timestamp": sub.timestamp, "seconds_late": sub.total_seconds_late,
-                    "needs_manual_grade": sub.needs_manual_grade}
+                    "needs_manual_grade": sub.needs_manual_grade,
+                    "flagged": any(nb.flagged for nb in sub.notebooks), "missing": False}
                 for nb in sub.notebooks:
                     for grade in nb.grades:
                         i = index.get((nb.name, grade.name))

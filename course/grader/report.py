@@ -1,15 +1,20 @@
 """The class report: where the class struggled, what to look at, where the time went.
 
-``reports/grading/index.html`` (and ``index.md``, same content) with, per
-assignment: the score histogram, the pass rate of every test cell (lowest
-first), flagged submissions with their reasons, late submissions with their
-penalty; then the slowest notebooks and the time per grading stage.
-``results.json`` beside it holds every submission's full record.
+``reports/grading/index.html`` (and ``index.md``, same content) covers every
+assignment in the gradebook, not only the last run's: one table of every roster
+student across assignments (missing submissions count 0), then per assignment the
+score histogram, the pass rate of every test cell (lowest first), flagged
+submissions with their reasons (the gradebook's flags, whichever run set them),
+late submissions with their penalty, and the similarity report of
+``python -m course similarity`` where one was made; then the slowest notebooks and
+the time per grading stage.  ``results.json`` beside it holds every submission's
+latest full record (from whichever run graded it).
 """
 from __future__ import annotations
 
 import html
 import statistics
+import json
 from pathlib import Path
 
 STRUGGLE = 0.5  # a test cell passed by fewer than half the class is highlighted
@@ -38,34 +43,56 @@ def _late_text(seconds: float) -> str:
     return f"{days} d {rest // 3600} h" if days else f"{rest // 3600} h {rest % 3600 // 60} min"
 
 
-def print_summary(results: list[dict], table: dict, run: dict, say) -> None:
-    students = sorted({s for a in table.values() for s in a["students"]} | {r["student"] for r in results})
-    flagged = {(r["assignment"], r["student"]) for r in results if r.get("flagged")}
+def load_records(path: Path) -> dict:
+    """``results.json``: the latest record of every submission, keyed ``assignment/student``."""
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def flag_reasons(table: dict, records: dict) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(assignment, student, [(level, reason)]) for every submission flagged in the gradebook."""
+    out = []
+    for aid in sorted(table):
+        for sid, e in sorted(table[aid]["students"].items()):
+            if e["flagged"]:
+                why = _reasons(records.get(f"{aid}/{sid}", {}))
+                out.append((aid, sid, why or [("warning", "flagged in the gradebook (formgrader)")]))
+    return out
+
+
+def _cell(entry: dict | None, top: float) -> str:
+    """One student's result in the table across assignments: score/max, ! flagged, L late, or missing."""
+    if entry is None or entry["missing"]:
+        return "missing"
+    return f"{entry['score']:g}/{top:g}" + ("!" if entry["flagged"] else "") + ("L" if entry["late_penalty"] else "")
+
+
+def _across(table: dict) -> tuple[list[str], list[list[str]]]:
+    """The per-student table across every assignment: header and rows (with the total)."""
     aids = sorted(table)
-    width = max([len(s) for s in students] + [7])
-    cols = [max(len(a), 11) for a in aids]
-    say("")
-    say(f"{'student':<{width}}  " + "  ".join(f"{a:>{w}}" for a, w in zip(aids, cols)) + "      total")
+    students = sorted({s for a in table.values() for s in a["students"]})
+    rows = []
     for s in students:
-        cells, total, top = [], 0.0, 0.0
-        for a, w in zip(aids, cols):
-            entry = table[a]["students"].get(s)
-            top += table[a]["max_score"]
-            if entry is None:
-                cells.append(f"{'-':>{w}}")
-                continue
-            total += entry["score"]
-            mark = ("!" if (a, s) in flagged else "") + ("L" if entry["late_penalty"] else "")
-            cells.append(f"{entry['score']:g}/{table[a]['max_score']:g}{mark:<2}".rjust(w))
-        say(f"{s:<{width}}  " + "  ".join(cells) + f"  {total:g}/{top:g}".rjust(11))
-    say("(! flagged, L late)")
-    flags = [r for r in results if r.get("flagged")]
+        entries = [table[a]["students"].get(s) for a in aids]
+        total = sum(e["score"] for e in entries if e)
+        rows.append([s] + [_cell(e, table[a]["max_score"]) for a, e in zip(aids, entries)]
+                    + [f"{total:g}/{sum(table[a]['max_score'] for a in aids):g}"])
+    return ["student", *aids, "total"], rows
+
+
+def print_summary(results: list[dict], table: dict, run: dict, say, records: dict | None = None) -> None:
+    head, rows = _across(table)
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    say("")
+    for row in [head, *rows]:
+        say(f"{row[0]:<{widths[0]}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(row[1:], widths[1:])))
+    say("(! flagged, L late, missing: no submission, counts 0)")
+    flags = flag_reasons(table, records or {})
     if flags:
         say(f"\nFlagged ({len(flags)}):")
-        for r in sorted(flags, key=lambda r: (r["assignment"], r["student"])):
-            for level, message in _reasons(r):
-                say(f"  {r['student']} / {r['assignment']}: {message}")
-    late = [(a, s, e) for a in aids for s, e in table[a]["students"].items() if e["seconds_late"] > 0]
+        for aid, sid, why in flags:
+            for _level, message in why:
+                say(f"  {sid} / {aid}: {message}")
+    late = [(a, s, e) for a in sorted(table) for s, e in table[a]["students"].items() if e["seconds_late"] > 0]
     if late:
         say(f"\nLate ({len(late)}):")
         for a, s, e in late:
@@ -86,7 +113,9 @@ class _Doc:
                      "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
                      "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;"
                      "padding:3px 8px;text-align:left}th{background:#f2f2f2}.low{background:#fde2e2}"
-                     ".error{color:#b00020}.warning{color:#8a5a00}img{max-width:100%}</style></head><body>",
+                     ".error{color:#b00020}.warning{color:#8a5a00}img{max-width:100%}"
+                     ".pair td{vertical-align:top;width:50%}.pair pre{white-space:pre-wrap;margin:0}"
+                     "</style></head><body>",
                      f"<h1>{html.escape(title)}</h1>"]
 
     def h(self, level: int, text: str):
@@ -111,6 +140,14 @@ class _Doc:
                        for i, row in enumerate(rows))
         self.html.append("<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
                          + body + "</table>")
+
+    def side_by_side(self, left: tuple[str, str], right: tuple[str, str]):
+        """Two code regions next to each other (Markdown: one after the other). (title, code) each."""
+        for title, code in (left, right):
+            self.md += [f"**{title}**", "", "```python", code.replace("```", "` ` `"), "```", ""]
+        self.html.append("<table class='pair'><tr>" + "".join(
+            f"<th>{html.escape(t)}</th>" for t, _ in (left, right)) + "</tr><tr>" + "".join(
+            f"<td><pre>{html.escape(c)}</pre></td>" for _, c in (left, right)) + "</tr></table>")
 
     def save(self, folder: Path):
         (folder / "index.md").write_text("\n".join(self.md) + "\n", encoding="utf-8")
@@ -143,21 +180,36 @@ def _plot(aid: str, entry: dict, path: Path) -> None:
     plt.close(fig)
 
 
-def write(folder: Path, results: list[dict], table: dict, run: dict) -> Path:
+def write(folder: Path, results: list[dict], table: dict, run: dict | None, records: dict | None = None) -> Path:
+    """The class report over every assignment in *table* (:func:`.gradebook.scores`).  *results*: this
+    run's records; *run*: this run's settings and time, None when no grading ran (the report is only
+    rewritten, e.g. after ``python -m course similarity``); *records*: ``results.json``."""
+    from .. import similarity
+
     folder.mkdir(parents=True, exist_ok=True)
-    by_key = {(r["assignment"], r["student"]): r for r in results}
+    records = records or {}
     doc = _Doc("Class grading report")
+    students = {s for a in table.values() for s in a["students"]}
     graded_now = [r for r in results if not r.get("reused")]
-    doc.p(f"{len(results)} submission(s) of {len(table)} assignment(s); {len(graded_now)} graded in this run "
-          f"({run['wall_s']:.1f} s, {run['jobs']} worker(s), {run['cpus']} CPUs, sandbox "
-          f"{'on' if run['sandbox'] else 'OFF'}); the others were unchanged since the last run.")
+    doc.p(f"The gradebook: {len(table)} assignment(s), {len(students)} student(s) (the roster and everyone "
+          "who handed something in; a missing submission counts 0).")
+    if run:
+        doc.p(f"This run: {len(results)} submission(s); {len(graded_now)} graded ({run['wall_s']:.1f} s, "
+              f"{run['jobs']} worker(s), {run['cpus']} CPUs, sandbox {'on' if run['sandbox'] else 'OFF'}); "
+              "the others were unchanged since the last run.")
+    doc.h(2, "Students across assignments")
+    head, rows = _across(table)
+    doc.table(head, rows)
+    doc.p("score/maximum after the late penalty; ! flagged, L late, missing: no submission (counts 0).")
+    flags = flag_reasons(table, records)
     for aid, entry in sorted(table.items()):
         studs = entry["students"]
         top = entry["max_score"] or 1
         pcts = [s["score"] / top for s in studs.values()]
-        flagged = [r for (a, _), r in sorted(by_key.items()) if a == aid and r.get("flagged")]
+        flagged = [(sid, why) for a, sid, why in flags if a == aid]
+        missing = sorted(s for s, e in studs.items() if e["missing"])
         doc.h(2, aid)
-        doc.p(f"{len(studs)} students; maximum {entry['max_score']:g} points; mean "
+        doc.p(f"{len(studs)} students ({len(missing)} missing); maximum {entry['max_score']:g} points; mean "
               f"{_pct(statistics.mean(pcts)) if pcts else '-'}, median "
               f"{_pct(statistics.median(pcts)) if pcts else '-'}; {len(flagged)} flagged; "
               f"due {entry['duedate'] or 'no due date'} (UTC).")
@@ -171,15 +223,15 @@ def write(folder: Path, results: list[dict], table: dict, run: dict) -> Path:
                     _pct(c["passed"] / c["graded"]) if c["graded"] else "-"] for c in cells],
                   ["low" if c["graded"] and c["passed"] / c["graded"] < STRUGGLE else "" for c in cells])
         doc.h(3, "Scores")
-        doc.table(["student", "score", "raw", "late penalty", "flagged"],
+        doc.table(["student", "score", "raw", "late penalty", "status"],
                   [[s, f"{e['score']:g}", f"{e['raw']:g}", f"{e['late_penalty']:g}",
-                    "yes" if by_key.get((aid, s), {}).get("flagged") else ""]
+                    "missing" if e["missing"] else "flagged" if e["flagged"] else ""]
                    for s, e in sorted(studs.items())])
         if flagged:
             doc.h(3, "Flagged submissions")
             doc.table(["student", "level", "reason"],
-                      [[r["student"], lvl, msg] for r in flagged for lvl, msg in _reasons(r)],
-                      [lvl for r in flagged for lvl, _ in _reasons(r)])
+                      [[sid, lvl, msg] for sid, why in flagged for lvl, msg in why],
+                      [lvl for _, why in flagged for lvl, _ in why])
         late = [(s, e) for s, e in sorted(studs.items()) if e["seconds_late"] > 0]
         if late:
             doc.h(3, "Late submissions")
@@ -187,6 +239,7 @@ def write(folder: Path, results: list[dict], table: dict, run: dict) -> Path:
             doc.table(["student", "submitted (UTC)", "late by", "penalty (points)"],
                       [[s, str(e["timestamp"]), _late_text(e["seconds_late"]), f"{e['late_penalty']:g}"]
                        for s, e in late])
+        similarity.report_section(doc, folder.parent / "similarity" / f"{aid}.json")
     timed = [r for r in results if r.get("timings", {}).get("total_s")]
     if timed:
         doc.h(2, "Slowest notebooks")

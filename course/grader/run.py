@@ -9,8 +9,9 @@
    workers of a Dask cluster do (:mod:`.cluster`); the main process alone writes the
    gradebook (:mod:`.gradebook`).  Submissions, release, source and config that are
    unchanged since the last run are not graded again (``--force`` re-grades).
-4. ``grades.csv`` (nbgrader's export), feedback in ``feedback/``, the class report
-   in ``reports/grading/`` (:mod:`.report`) and a score table on the terminal.
+4. ``grades.csv`` (nbgrader's export, a row for every roster student), feedback in
+   ``feedback/``, the class report in ``reports/grading/`` (:mod:`.report`, every
+   assignment in the gradebook) and a score table on the terminal.
 
 Original submissions are only read.
 """
@@ -59,8 +60,7 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
     submitted = Path(submitted)
     submitted = submitted if submitted.is_absolute() else Path.cwd() / submitted
     config = _load_config(root)
-    course_id = config.CourseDirectory.get("course_id", "default_course")
-    db_url = config.CourseDirectory.get("db_url") or f"sqlite:///{root / 'gradebook.db'}"
+    db_url, course_id = gradebook.locate(root, config)
     say = lambda *a: print(*a, file=out, flush=True)  # noqa: E731
 
     from ..assignments import generate_release
@@ -161,14 +161,15 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
         shutil.rmtree(scratch, ignore_errors=True)
 
     gradebook.export_csv(db_url, course_id, root / "grades.csv")
-    table = gradebook.scores(db_url, course_id, assignments)
+    table = gradebook.scores(db_url, course_id)  # every assignment and student in the gradebook
     if scheduler:  # the Dask workers that returned results
         jobs = len({r.get("worker") for r in results if not r.get("reused")}) or 1
     run_info = {"jobs": jobs, "scheduler": scheduler, "wall_s": round(wall, 2), "sandbox": use_sandbox,
                 "graded_now": sum(1 for r in results if not r.get("reused")),
                 "cpus": os.cpu_count()}
-    where = report.write(root / "reports" / "grading", results, table, run_info)
-    report.print_summary(results, table, run_info, say)
+    records = report.load_records(root / STATE)
+    where = report.write(root / "reports" / "grading", results, table, run_info, records)
+    report.print_summary(results, table, run_info, say, records)
     for aid, n in skipped.items():
         say(f"{aid}: skipped: run `make tf` ({n} submission{'s' if n > 1 else ''} not graded)")
     say(f"\ngrades.csv: {root / 'grades.csv'}   feedback: {root / 'feedback'}/   report: {where}")
