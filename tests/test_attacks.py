@@ -14,6 +14,16 @@ into the test's arrays, reaching into the judge through a callback).  ``test_sum
 prints one line per case (score, ceiling, flags; ``screen``/``probe`` say which part of the
 grader raised ``tampering``); see it with ``pytest -rA``.  A case whose flag (or score)
 is knowingly not caught yet can carry ``xfail={"flag": "why"}`` in its :class:`attacks.Case`.
+
+Every attack proves itself (issue 22, point 8): its Case names the specific flags it must raise
+(``must``: ``screen``, ``probe``, ``edited-metadata``, ``code-files``, ...; ``cell-timeout`` only for the
+two time attacks, so a cell that merely ran out of time on a busy machine is never taken for a catch)
+and the defences it targets (``defence``).  A second set of grading runs, one per set of defences
+(``grade_class(..., defences_off=...)``), grades each attack with its defences off: there it must
+PAY (score above its ceiling), or the attack is broken (a payload that never runs, or does nothing,
+would otherwise pass as "defended").  The honest wrong submission rides along in each run and must
+still score 0.  Attacks that do not aim at the score (time, reaching the judge, leaking the hidden
+tests) say why in ``control`` and are checked by their own tests below.
 """
 from __future__ import annotations
 
@@ -49,6 +59,33 @@ def batch(tmp_path_factory):
                        notebook_timeout=120)
     assert code == 0
     return course
+
+
+#: the defence sets of the positive controls: one grading run each
+GROUPS = sorted({case.defence for case in CASES.values() if case.defence})
+
+
+@pytest.fixture(scope="module")
+def defenceless(tmp_path_factory):
+    """Every attack with a ``defence``, graded with those defences off (one run per set of defences),
+    beside the honest wrong submission; -> {defence set: course}."""
+    from course.grader import grade_class
+
+    courses = {}
+    for off in GROUPS:
+        tmp = tmp_path_factory.mktemp("attacks-off-" + "-".join(off))
+        names = [s for s, c in CASES.items() if c.defence == off] + ["honest-wrong"]
+        course = make_course(tmp / "course", sorted({CASES[s].aid for s in names}))
+        for student in names:
+            folder = tmp / "submitted" / student / CASES[student].aid
+            folder.mkdir(parents=True)
+            (folder / "timestamp.txt").write_text(STAMP)
+            CASES[student].build(folder)
+        code = grade_class("all", submitted=tmp / "submitted", jobs=2, root=course, cell_timeout=CELL_TIMEOUT,
+                           notebook_timeout=120, defences_off=set(off))
+        assert code == 0
+        courses[off] = course
+    return courses
 
 
 def outcome(course, student: str) -> tuple[float, dict]:
@@ -98,11 +135,43 @@ def test_attack_gains_nothing(batch, student):
 
 @pytest.mark.parametrize("student", [param(s, "flag") for s in ATTACKS])
 def test_attack_is_flagged(batch, student):
+    """Flagged, and with the specific flags the attack must raise (not just any flag: a cell that ran
+    out of time on a busy machine is no catch, except for the two time attacks)."""
     score, record = outcome(batch, student)
     assert record["flagged"], f"{student} (score {score}) was not flagged\n{why(batch, student, record)}"
-    assert set(CASES[student].must) <= set(codes(record)), (student, codes(record))
+    must = set(CASES[student].must)
+    found = set(sources(record).split(","))
+    assert must <= found, f"{student}: must raise {sorted(must)}, raised {sorted(found)}\n{why(batch, student, record)}"
+    if CASES[student].kind != "time":
+        assert "cell-timeout" not in must, student
     for issue in record["issues"]:
         assert len(issue["message"]) > 20, issue  # a reason a person can act on
+
+
+def test_every_attack_names_what_it_targets():
+    for student in ATTACKS:
+        case = CASES[student]
+        assert case.must or "flag" in case.xfail or case.control, f"{student}: no must= flag"
+        assert case.defence or case.control, f"{student}: neither a defence to switch off nor a reason why not"
+        from course.grader.worker import DEFENCES
+        assert set(case.defence) <= set(DEFENCES), (student, case.defence)
+
+
+@pytest.mark.parametrize("student", [param(s, "control") for s in ATTACKS if CASES[s].defence])
+def test_attack_pays_with_its_defence_off(defenceless, student):
+    """The positive control: with the defences it targets switched off, the attack gains (so its
+    payload runs and works; with them on, ``test_attack_gains_nothing`` shows they stop it)."""
+    course = defenceless[CASES[student].defence]
+    score, record = outcome(course, student)
+    ceiling = CASES[student].ceiling
+    assert score > ceiling, (f"{student} scored {score} (ceiling {ceiling}) even with {CASES[student].defence} "
+                             f"off: the attack itself is broken\n{why(course, student, record)}")
+
+
+def test_honest_wrong_scores_nothing_with_defences_off(defenceless):
+    for off, course in defenceless.items():
+        score, record = outcome(course, "honest-wrong")
+        assert score == 0, (off, score, why(course, "honest-wrong", record))
 
 
 # --- the rest of the batch ------------------------------------------------------------------

@@ -85,8 +85,12 @@ class Case:
     build: Callable[[Path], None]      # writes the submission into its folder
     aid: str = AID
     ceiling: float = 0                 # the honest score of the answers it really has
-    must: tuple[str, ...] = ()         # issue codes it must be flagged with
-    xfail: dict = field(default_factory=dict)   # "score"/"flag" -> why that check may fail for now
+    must: tuple[str, ...] = ()         # the specific flags it must raise (issue codes; "screen"/"probe" for
+    #                                    tampering found by the static screen / the integrity probe)
+    defence: tuple[str, ...] = ()      # the defences it targets (course.grader.worker.DEFENCES): graded with
+    #                                    them off, it must pay (score > ceiling), or the attack is broken
+    control: str = ""                  # why it has no such positive control (it does not aim at the score)
+    xfail: dict = field(default_factory=dict)   # "score"/"flag"/"control" -> why that check may fail for now
 
 
 def submission(*, aid: str = AID, correct: bool = False, lean: bool = True, answers: dict | None = None,
@@ -282,7 +286,78 @@ def _cases() -> dict[str, Case]:
     }
 
 
-CASES = _cases()
+#: what each attack targets (point 8 of issue 22): the specific flags it must raise, and the defences
+#: that, switched off, let it pay.  JUDGE: the test cells run in the kernel (plain nbgrader's way).
+JUDGE = ("judge",)
+NOTEBOOK = ("judge", "repairs", "scoring")       # the notebook graded as handed in, scored by nbgrader
+NO_SCORE_AIM = "it does not aim at the score"
+TARGETS: dict[str, dict] = {
+    "tag-skip-execution": dict(must=("edited-metadata",), defence=NOTEBOOK),
+    "tag-raises-exception": dict(must=("edited-metadata",), defence=NOTEBOOK),
+    "raw-test-cells": dict(must=("edited-metadata",), defence=NOTEBOOK),
+    "points-100": dict(must=("edited-metadata",), defence=NOTEBOOK),
+    "points-100-correct": dict(must=("edited-metadata",), defence=NOTEBOOK),
+    "test-cells-as-answers": dict(must=("edited-metadata",), defence=NOTEBOOK),
+    "test-cells-ungraded": dict(must=("edited-metadata",), defence=NOTEBOOK),
+    "numpy-py-beside": dict(must=("code-files",), defence=("code_files", "judge")),
+    "numpy-py-forced": dict(must=("code-files", "screen"), defence=("code_files", "judge")),
+    "course-py-beside": dict(must=("code-files",), defence=("code_files", "judge")),
+    "course-package-beside": dict(must=("code-files",), defence=("code_files", "judge")),
+    "course-agent-beside": dict(must=("code-files", "screen"), defence=("code_files", "judge")),
+    "hook-input-cleanup": dict(must=("screen",), defence=JUDGE),
+    "hook-input-cleanup-obfuscated": dict(must=("screen",), defence=JUDGE),
+    "hook-input-post": dict(must=("screen",), defence=JUDGE),
+    "hook-do-execute-drop": dict(must=("screen",), defence=JUDGE),
+    "hook-ast-try-except": dict(must=("screen", "probe"), defence=JUDGE),
+    "hook-events": dict(must=("screen", "probe"), defence=JUDGE),
+    "hook-custom-exc": dict(must=("screen", "probe"), defence=JUDGE),
+    "hook-showtraceback": dict(must=("screen", "probe"), defence=JUDGE),
+    "hook-do-execute-ok": dict(must=("screen", "probe"), defence=JUDGE),
+    "hook-run-cell": dict(must=("screen", "probe"), defence=JUDGE),
+    "rebind-call-check": dict(must=("screen",), defence=JUDGE),
+    "patch-call-code": dict(must=("screen", "probe"), defence=JUDGE),
+    "patch-result-methods": dict(must=("screen", "probe"), defence=JUDGE),
+    "patch-numpy": dict(must=("screen", "probe"), defence=JUDGE),
+    "patch-isinstance": dict(must=("screen",), defence=JUDGE),
+    "settrace-locals": dict(must=("screen", "probe"), defence=JUDGE),
+    "settrace-blind-probe": dict(must=("screen",), defence=JUDGE),
+    "silence-probe": dict(must=("screen",), defence=JUDGE),
+    "silence-probe-late": dict(must=("screen",), defence=JUDGE),
+    "silence-probe-obfuscated": dict(must=("screen",), defence=JUDGE),
+    "rebaseline": dict(must=("screen",), defence=JUDGE),
+    "display-in-test": dict(must=("screen",), defence=("judge", "scoring")),
+    "eq-always-true": dict(must=("screen",), defence=JUDGE),
+    "spy-learns-expected": dict(must=("screen",), defence=JUDGE),
+    "int-subclass": dict(must=("screen",), defence=JUDGE),
+    "float-subclass": dict(must=("screen",), defence=JUDGE),
+    "ndarray-subclass": dict(must=("screen",), defence=JUDGE),
+    "flaky-array": dict(must=("screen",), defence=JUDGE),
+    "object-array": dict(must=("screen",), defence=JUDGE),
+    "sleep-in-test": dict(must=("cell-timeout",), control="a time attack: it only costs its own cells"),
+    "loop-in-test": dict(must=("cell-timeout",), control="a time attack: it only costs its own cells"),
+    "trap-in-test": dict(must=("unresponsive",), control="a kernel that ignores interrupts: it only costs cells"),
+    "exit-in-test": dict(must=("kernel-died",), control="a kernel that ends itself: it only costs cells"),
+    "reach-link-01": dict(must=("screen",), control="it reaches for the judge; its REACH report is checked"),
+    "snoop-judge-dir": dict(must=("screen",), control="it reaches for the judge; its JUDGEDIR report is checked"),
+    "leak-hooks-history": dict(must=("screen",), control="it aims at the hidden tests' source, not the score"),
+    "leak-during-test": dict(must=("screen",), control="it aims at the hidden tests' source, not the score"),
+    "02-import-course-functions": dict(must=("screen",), defence=("hidden_modules",)),
+    "03-import-course-functions": dict(must=("screen",), defence=("hidden_modules",)),
+    "03-import-by-path": dict(must=("screen",), defence=("hidden_modules",)),
+    "02-write-into-inputs": dict(must=(), control="a wrong answer that writes into its inputs: it scores 0"),
+    "03-reach-into-judge": dict(must=("screen",), control="it reaches for the judge; its REACH report is checked"),
+    "06-patch-torch": dict(must=("screen",), defence=JUDGE),
+    "07-redefine-locked": dict(must=(), defence=JUDGE),
+    "08-fake-accuracy": dict(must=("screen",), defence=JUDGE),
+}
+
+
+def _targeted(cases: dict[str, Case]) -> dict[str, Case]:
+    import dataclasses
+    return {name: dataclasses.replace(case, **TARGETS.get(name, {})) for name, case in cases.items()}
+
+
+CASES = _targeted(_cases())
 
 
 # --- reading the results -----------------------------------------------------------------------
