@@ -15,6 +15,9 @@ const pairs = report.allPairs().map(pair => ({
   similarity: pair.similarity,
   longest: pair.longest,
   overlap: pair.overlap,
+  covered: [pair.leftCovered, pair.rightCovered],
+  total: [pair.leftTotal, pair.rightTotal],
+  ignored: [pair.leftIgnored, pair.rightIgnored],
   fragments: pair.buildFragments().map(f => ({
     left: region(f.leftSelection), right: region(f.rightSelection), kgrams: f.leftkgrams.to - f.leftkgrams.from,
   })),

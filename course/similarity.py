@@ -11,8 +11,8 @@ does not hide a copy.  Dolos reads files, not notebooks, so:
    notebook order, each after a ``# cell <grade_id>`` line;
 2. what every student was given is left out: one "template" file for Dolos's ignore option
    holds the release notebook's code cells (the answer stubs and the locked helper cells) and
-   the source of the ``course`` modules the notebook imports; Dolos also ignores fragments
-   that more than half of the class shares (``maxFingerprintPercentage``);
+   the source of the ``course`` modules the notebook imports; in a class of 10 or more, Dolos
+   also ignores fragments that more than half of the class shares (``maxFingerprintPercentage``);
 3. the pairs, ranked by Dolos's similarity (the share of both files covered by shared
    fragments), go to ``reports/similarity/<ID>.json``, with their shared regions, and into the
    class report (``reports/grading/``), side by side.
@@ -33,21 +33,27 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-#: Dolos's k-gram length and window, smaller than its defaults (23, 17): answer cells are short.
-DOLOS_OPTIONS = {"kgramLength": 12, "kgramsInWindow": 8, "maxFingerprintPercentage": 0.5}
+#: Dolos's k-gram length and window, smaller than its defaults (23, 17): answer cells are short
+#: (chosen on the planted class of tests/test_similarity.py: docs/performance/similarity.md).
+DOLOS_OPTIONS = {"kgramLength": 14, "kgramsInWindow": 6}
+#: In a class of at least SHARED_MIN_CLASS submissions, a fragment more than SHARED_SHARE of them
+#: have is ignored (Dolos's maxFingerprintPercentage): the one natural way to write it.  In a smaller
+#: class "most students" is two or three, and would hide the copies themselves.
+SHARED_MIN_CLASS, SHARED_SHARE = 10, 0.5
 SHOWN_PAIRS = 5        # pairs whose shared regions the class report shows side by side
 SHOWN_FRAGMENTS = 3    # the longest shared regions shown per pair
 LISTED_PAIRS = 20      # pairs listed (ranked) in the class report and the terminal
-MARKERS = {"# YOUR CODE HERE", "raise NotImplementedError()", "raise NotImplementedError"}
 
 
 class SimilarityUnavailable(RuntimeError):
     pass
 
 
-def dolos_lib(root: Path) -> Path:
-    """@dodona/dolos-lib's entry point, installed by ``make dolos``."""
-    base = Path(os.environ.get("DLCOURSE_DOLOS") or root / ".cache" / "dolos")
+def dolos_lib() -> Path:
+    """@dodona/dolos-lib's entry point, installed by ``make dolos`` beside this package."""
+    from .config import ROOT
+
+    base = Path(os.environ.get("DLCOURSE_DOLOS") or ROOT / ".cache" / "dolos")
     lib = base / "node_modules" / "@dodona" / "dolos-lib" / "dist" / "index.js"
     if not shutil.which("node"):
         raise SimilarityUnavailable("node is not installed (bash tools/system-deps.sh hub), then run `make dolos`")
@@ -77,20 +83,19 @@ def answers(notebook: Path, release_sources: set[str]) -> str:
     chosen = [c for c in cells if _nbgrader(c).get("solution")]
     if not chosen:  # nbgrader metadata deleted: whatever code is not the release's
         chosen = [c for c in cells if _source(c).strip() and _source(c).strip() not in release_sources]
-    parts = []
-    for i, c in enumerate(chosen):
-        lines = [ln for ln in _source(c).splitlines() if ln.strip() not in MARKERS]
-        parts.append(f"# cell {_nbgrader(c).get('grade_id') or i}\n" + "\n".join(lines).rstrip() + "\n")
-    return "\n".join(parts)
+    # the stub's own lines stay: they match the template, which Dolos leaves out
+    return "\n".join(f"# cell {_nbgrader(c).get('grade_id') or i}\n{_source(c).rstrip()}\n"
+                     for i, c in enumerate(chosen))
 
 
 def template(root: Path, aid: str) -> str:
     """What every student was given: the release notebook's code cells and the ``course`` modules
     it imports (Dolos ignores whatever matches it)."""
-    cells = [_source(c) for c in _code_cells(root / "release" / aid / f"{aid}.ipynb")]
+    release = root / "release" / aid / f"{aid}.ipynb"
+    cells = [_source(c) for c in _code_cells(release)]
     modules = sorted({m for src in cells for m in re.findall(r"^\s*(?:from|import)\s+(course(?:\.\w+)*)",
                                                                src, re.M)})
-    given = list(cells)
+    given = [answers(release, set()), *cells]  # the stub as a student's file reads (cells joined), then each cell
     for module in modules:
         path = root / Path(*module.split("."))
         for f in ([path.with_suffix(".py")] if path.with_suffix(".py").is_file()
@@ -124,7 +129,7 @@ def extract(root: Path, aid: str, submitted: Path, dest: Path) -> tuple[dict[str
 # --- Dolos ------------------------------------------------------------------------------------
 def compare(root: Path, aid: str, submitted: Path) -> dict:
     """Rank every pair of *aid*'s submissions in *submitted*; the record saved as JSON."""
-    lib = dolos_lib(root)
+    lib = dolos_lib()
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="dlsim-") as tmp:
         work = Path(tmp)
@@ -134,8 +139,10 @@ def compare(root: Path, aid: str, submitted: Path) -> dict:
         ignore.write_text(template(root, aid), encoding="utf-8")
         pairs = []
         if len(files) >= 2:
+            options = dict(DOLOS_OPTIONS, **({"maxFingerprintPercentage": SHARED_SHARE}
+                                             if len(files) >= SHARED_MIN_CLASS else {}))
             job = {"lib": str(lib), "files": [str(p) for p in files.values()], "ignore": str(ignore),
-                   "options": DOLOS_OPTIONS}
+                   "options": options}
             proc = subprocess.run(["node", str(Path(__file__).with_name("dolos_pairs.mjs"))],
                                   input=json.dumps(job), capture_output=True, text=True, timeout=600)
             if proc.returncode != 0:
@@ -145,14 +152,16 @@ def compare(root: Path, aid: str, submitted: Path) -> dict:
             for raw in json.loads(proc.stdout)["pairs"]:
                 a, b = owner[raw["left"]], owner[raw["right"]]
                 frags = sorted(raw["fragments"], key=lambda f: -f["kgrams"])[:SHOWN_FRAGMENTS]
-                pairs.append({"a": a, "b": b, "similarity": round(raw["similarity"], 4),
+                # capped: dolos-core 1.2.1 subtracts the left file's ignored count twice (above 1 when
+                # the right one has more ignored fingerprints)
+                pairs.append({"a": a, "b": b, "similarity": round(min(1.0, raw["similarity"]), 4),
                               "longest": raw["longest"], "overlap": raw["overlap"],
                               "fragments": [{"a": _region(text[a], f["left"]), "b": _region(text[b], f["right"])}
                                             for f in frags]})
         pairs.sort(key=lambda p: (-p["similarity"], -p["longest"], p["a"], p["b"]))
     return {"assignment": aid, "computed": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "students": len(files), "seconds": round(time.monotonic() - t0, 2), "notes": notes,
-            "detector": f"Dolos ({json.dumps(DOLOS_OPTIONS)})", "pairs": pairs}
+            "detector": f"Dolos ({json.dumps(options if len(files) >= 2 else DOLOS_OPTIONS)})", "pairs": pairs}
 
 
 def _region(lines: list[str], r: list[int]) -> dict:
