@@ -30,15 +30,19 @@ from __future__ import annotations
 
 import argparse
 import grp
+import hashlib
 import json
 import os
 import pwd
+import re
 import shutil
 import stat
 import subprocess
 import sys
+from datetime import date, datetime, timezone
 from pathlib import Path
 
+from . import schedule
 from .config import ROOT, data_mirror
 
 DEFAULT_PREFIX = Path(os.environ.get("DLCOURSE_HUB_PREFIX", "/opt/dlcourse-hub"))
@@ -75,6 +79,16 @@ class Layout:
     def python(self) -> Path:
         """The hub venv's interpreter."""
         return self.venv / "bin" / "python"
+
+    @property
+    def tf_venv(self) -> Path:
+        """The TF appendix's venv (``make tf``'s .venv-tf, cloned like venv/)."""
+        return self.prefix / "venv-tf"
+
+    @property
+    def manifest(self) -> Path:
+        """What setup last installed into course/ ({path: sha256}): an instructor's edits differ from it."""
+        return self.state / "course-manifest.json"
 
     @property
     def settings_file(self) -> Path:
@@ -188,24 +202,111 @@ def clone_venv(src: Path, dest: Path, python_home: Path) -> None:
     os.rename(tmp, dest)
 
 
-def install_course(layout: Layout, root: Path = ROOT) -> None:
-    """The course package into lib/ (for everyone), the course into course/ (for instructors)."""
+IGNORE = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pt", "*.log")
+#: What the instructors edit in their course (kept, even when setup has no record of installing them).
+INSTRUCTOR_FILES = ("nbgrader_config.py", "course.toml")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _course_files(root: Path):
+    """(relative path, file) for every file of COURSE_FILES in the checkout *root*."""
+    for name in COURSE_FILES:
+        src = root / name
+        if src.is_file():
+            yield name, src
+        for dirpath, dirnames, filenames in os.walk(src) if src.is_dir() else ():
+            ignored = IGNORE(dirpath, dirnames + filenames)
+            dirnames[:] = sorted(d for d in dirnames if d not in ignored)
+            for f in sorted(filenames):
+                path = Path(dirpath) / f
+                if f not in ignored and path.is_file() and not path.is_symlink():
+                    yield str(path.relative_to(root)), path
+
+
+def hub_course_toml(text: str, first_due: date | None) -> str:
+    """The checkout's course.toml for the hub's course: the data mirror as an absolute path (so grading
+    from an ssh shell finds it), and the hub's term (``[schedule] first_due``)."""
+    mirror = data_mirror()
+    if mirror.is_dir():
+        text = re.sub(r'^(\s*mirror\s*=\s*)"[^"\n]*"', lambda m: f'{m.group(1)}"{mirror}"', text,
+                      count=1, flags=re.MULTILINE)
+    return schedule.with_first_due(text, first_due) if first_due else text
+
+
+def choose_first_due(layout: Layout, root: Path, explicit: date | None, today: date) -> tuple[date | None, str]:
+    """The hub's term: *explicit*, else the one it has, else the checkout's unless every date of it has
+    passed, else a new term from *today*; and a sentence saying which."""
+    if explicit:
+        return explicit, f"first due date {explicit} (--first-due)"
+    mine = schedule.read(layout.course / "course.toml")
+    if mine.get("first_due"):
+        return schedule._date(mine["first_due"], "first_due"), "the hub's own term (course.toml [schedule])"
+    shipped = schedule.read(root / "course.toml")
+    dues = schedule.due_datetimes(shipped, schedule.assignment_ids(root))
+    if not dues:
+        return None, "no due dates (course.toml [schedule] first_due is empty): nothing counts as late"
+    if max(dues.values()).date() >= today:
+        return None, f"the checkout's term (first due {shipped['first_due']})"
+    new = schedule.next_term_first_due(shipped, today)
+    return new, (f"every due date in the checkout's course.toml has passed (the last: {max(dues.values()):%Y-%m-%d}): "
+                 f"a new term, first due {new} (use --first-due DATE to choose)")
+
+
+def install_course(layout: Layout, root: Path = ROOT, first_due: date | None = None) -> dict[str, list[str]]:
+    """The course package into lib/ (for everyone), the course into course/ (for instructors).
+
+    A file of course/ that an instructor edited since setup installed it (its hash differs from the
+    manifest's) is kept; the others follow the checkout.  Returns {"added"|"updated"|"kept": [paths]}.
+    """
     instructors = ensure_group(INSTRUCTORS)
-    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pt", "*.log")
     shutil.rmtree(layout.lib / "course", ignore_errors=True)
-    shutil.copytree(root / "course", layout.lib / "course", ignore=ignore)
+    shutil.copytree(root / "course", layout.lib / "course", ignore=IGNORE)
     for dirpath, dirnames, filenames in os.walk(layout.lib):
         os.chmod(dirpath, 0o755)
         for f in filenames:
             os.chmod(os.path.join(dirpath, f), 0o644)
     layout.course.mkdir(parents=True, exist_ok=True)
-    for name in COURSE_FILES:
-        src = root / name
-        if src.is_dir():
-            shutil.copytree(src, layout.course / name, ignore=ignore, dirs_exist_ok=True)
-        elif src.is_file():
-            shutil.copy(src, layout.course / name)
+    layout.state.mkdir(exist_ok=True)
+    layout.state.chmod(0o700)
+    manifest = json.loads(layout.manifest.read_text()) if layout.manifest.is_file() else None
+    changes: dict[str, list[str]] = {"added": [], "updated": [], "kept": []}
+    installed = dict(manifest or {})
+    for rel, src in _course_files(root):
+        data = src.read_bytes()
+        if rel == "course.toml":
+            data = hub_course_toml(data.decode(), first_due).encode()
+        dest = layout.course / rel
+        if dest.is_file() and not dest.is_symlink():
+            have = _sha256(dest.read_bytes())
+            if have == _sha256(data):
+                installed[rel] = have
+                continue
+            edited = have != manifest.get(rel) if manifest is not None else rel in INSTRUCTOR_FILES
+            if edited:
+                changes["kept"].append(rel)
+                continue
+            changes["updated"].append(rel)
+        else:
+            changes["added"].append(rel)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(dest.name + ".setup-new")
+        tmp.write_bytes(data)
+        os.replace(tmp, dest)  # a new inode: never through a hard link
+        installed[rel] = _sha256(data)
+    layout.manifest.write_text(json.dumps(installed, indent=0, sort_keys=True))
+    gradebook = layout.course / "gradebook.db"
+    if not gradebook.exists():  # made here, group-writable: whoever grades first does not own it
+        from unittest import mock
+
+        from nbgrader.api import Gradebook
+        with mock.patch.dict(os.environ, {"PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}):
+            Gradebook(f"sqlite:///{gradebook}", COURSE_ID).close()  # it runs alembic from PATH
+        changes["added"].append("gradebook.db")
     # The instructors' group owns the course; nobody else enters it (solutions, gradebook, submissions).
+    # Run again, this also opens to the group what one instructor made for themselves only.
     for dirpath, dirnames, filenames in os.walk(layout.course):
         os.chown(dirpath, -1, instructors)
         os.chmod(dirpath, 0o2770)
@@ -214,9 +315,92 @@ def install_course(layout: Layout, root: Path = ROOT) -> None:
             if not os.path.islink(full):
                 os.chown(full, -1, instructors)
                 os.chmod(full, (os.stat(full).st_mode | 0o660) & 0o770)
-    sites = list((layout.venv / "lib").glob("python3*/site-packages"))
-    for site in sites:
+    for site in (layout.venv / "lib").glob("python3*/site-packages"):
         (site / "dlcourse.pth").write_text(f"{layout.lib}\n")
+    return changes
+
+
+# ---------------------------------------------------------------- what students may read
+
+#: In a checkout, what holds answers, hidden tests or grades.
+CHECKOUT_SECRETS = ("source", "examples", ".git", "gradebook.db", "grades.csv", "submitted", "autograded",
+                    "feedback", "reports")
+
+
+def reachable(path: Path) -> bool:
+    """Can every user reach *path* (each folder above it, and it, searchable or readable by others)?"""
+    path = Path(path).resolve()
+    if not path.exists():
+        return False
+    return all(p.stat().st_mode & stat.S_IXOTH for p in path.parents) and \
+        bool(path.stat().st_mode & (stat.S_IXOTH if path.is_dir() else stat.S_IROTH))
+
+
+def exposed_in_checkout(root: Path) -> list[str]:
+    """What in the checkout *root* every user (a student) can read: solutions, demo answers, grades."""
+    names = [*CHECKOUT_SECRETS, *(f"course/{m}.py" for m in answer_modules(root))]
+    return [n for n in names if reachable(root / n) and (root / n).stat().st_mode & stat.S_IROTH]
+
+
+def answer_modules(course_root: Path) -> dict[str, str]:
+    """{module of the course package: the assignment it answers} (``metadata.dlcourse.hidden_modules``)."""
+    found = {}
+    for nb in sorted((course_root / "source").glob("*/*.ipynb")):
+        try:
+            meta = json.loads(nb.read_text()).get("metadata", {}).get("dlcourse", {})
+        except (OSError, ValueError):
+            continue
+        for name in meta.get("hidden_modules", ()):
+            found.setdefault(name, nb.parent.name)
+    return found
+
+
+def guard_answer_modules(layout: Layout, now: datetime | None = None) -> list[str]:
+    """lib/course/<module>.py that answers an assignment: readable by the instructors only until that
+    assignment's due date (course.toml [schedule] of the hub's course), then by all.  Returns what changed."""
+    now = now or datetime.now(timezone.utc)
+    try:
+        dues = schedule.due_datetimes(schedule.read(layout.course / "course.toml"),
+                                      schedule.assignment_ids(layout.course))
+    except schedule.ScheduleError:
+        dues = {}  # an instructor's typo keeps the answers hidden rather than the hub down
+    instructors = ensure_group(INSTRUCTORS)
+    changed = []
+    for module, aid in answer_modules(layout.course).items():
+        due = dues.get(aid)
+        public = due is not None and due <= now
+        mode, gid = (0o644, 0) if public else (0o640, instructors)
+        for path in [layout.lib / "course" / f"{module}.py",
+                     *(layout.lib / "course" / "__pycache__").glob(f"{module}.*.pyc")]:
+            if path.is_file() and (stat.S_IMODE(path.stat().st_mode), path.stat().st_gid) != (mode, gid):
+                os.chown(path, 0, gid)
+                os.chmod(path, mode)
+                changed.append(f"course/{path.name} {'readable by all' if public else 'hidden from students'} "
+                               f"({aid} due {due:%Y-%m-%d %H:%M} UTC)" if due else
+                               f"course/{path.name} hidden from students ({aid} has no due date)")
+    return changed
+
+
+# ---------------------------------------------------------------- the TF appendix
+
+def install_tf(layout: Layout, python_home: Path, venv_tf: Path = ROOT / ".venv-tf") -> str:
+    """.venv-tf (``make tf``) cloned like venv/, and the "Python 3 (TensorFlow)" kernelspec pointing at it."""
+    from . import tf_env
+    spec_dir = layout.venv / "share" / "jupyter" / "kernels" / tf_env.KERNEL_NAME
+    if not (venv_tf / ".installed").exists():
+        shutil.rmtree(spec_dir, ignore_errors=True)  # cloned from .venv: it would point into the checkout
+        return "TensorFlow appendix (09, 10): not installed here (`make tf`, then run setup again)"
+    clone_venv(venv_tf.resolve(), layout.tf_venv, python_home)
+    for site in (layout.tf_venv / "lib").glob("python3*/site-packages"):
+        (site / "dlcourse.pth").write_text(f"{layout.lib}\n")
+    spec = tf_env.kernel_json()
+    spec["argv"][0] = str(layout.tf_venv / "bin" / "python")
+    shutil.rmtree(spec_dir, ignore_errors=True)  # hard links into .venv's kernelspec: write new files
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
+    for path in (spec_dir, spec_dir / "kernel.json"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return f"TensorFlow appendix (09, 10): kernel \"{tf_env.DISPLAY_NAME}\" on {layout.tf_venv}"
 
 
 def make_exchange(layout: Layout) -> None:
@@ -244,7 +428,9 @@ def write_roles(layout: Layout) -> None:
         "c.CourseDirectory.groupshared = True\n"
         "# submissions and feedback readable by their student and the instructors only\n"
         "c.ExchangeFactory.submit = 'course.hub_exchange.PrivateSubmit'\n"
-        "c.ExchangeFactory.release_feedback = 'course.hub_exchange.PrivateReleaseFeedback'\n")
+        "c.ExchangeFactory.release_feedback = 'course.hub_exchange.PrivateReleaseFeedback'\n"
+        "# a submission counts only for the account that owns it, at the time the exchange received it\n"
+        "c.ExchangeFactory.collect = 'course.hub_exchange.OwnedCollect'\n")
     instructor = layout.roles / "instructor"
     instructor.mkdir(parents=True, exist_ok=True)
     (instructor / "nbgrader_config.py").write_text(
@@ -281,11 +467,45 @@ def write_roles(layout: Layout) -> None:
         os.chmod(dirpath, 0o755)
         for f in filenames:
             os.chmod(os.path.join(dirpath, f), 0o644)
+    write_shell_env(layout)
 
 
-def setup(prefix: Path = DEFAULT_PREFIX, venv: Path = ROOT / ".venv") -> Layout:
-    """Install the hub under *prefix* (idempotent: what is there already is kept, the course re-copied)."""
+def write_shell_env(layout: Layout) -> None:
+    """``instructor.sh``: an instructor's ssh shell set up as their hub server is (docs/deploy.md)."""
+    mirror = data_mirror()
+    lines = ["# . this file in an instructor's shell (ssh) to work in the hub's course as the hub's terminal does",
+             f"export PATH={layout.venv / 'bin'}:$PATH",
+             f"export DLCOURSE_EXCHANGE={layout.exchange}",
+             f"export PYTHONPATH={layout.course}",
+             f"export JUPYTER_CONFIG_PATH={layout.roles / 'instructor'}",
+             *([f"export DLCOURSE_DATA_MIRROR={mirror}"] if mirror.is_dir() and world_readable(mirror) else []),
+             *([f"export DLCOURSE_TF_VENV={layout.tf_venv}"] if layout.tf_venv.is_dir() else []),
+             "umask 007  # what you make in the course stays the instructors' group's",
+             f"cd {layout.course}"]
+    (layout.prefix / "instructor.sh").write_text("\n".join(lines) + "\n")
+    (layout.prefix / "instructor.sh").chmod(0o644)
+
+
+def check_checkout(root: Path, fix: bool) -> list[str]:
+    """Refuse (or, with *fix*, close) a checkout whose solutions or grades every user can read."""
+    exposed = exposed_in_checkout(root)
+    if not exposed:
+        return []
+    if not fix:
+        raise HubError(f"students could read the solutions in the checkout {root}: "
+                       f"{', '.join(exposed)} (the folder is open to every user). Close it with "
+                       f"`chmod o-rwx {root}` (the hub needs nothing from it once set up), or run setup "
+                       "with --fix-permissions to do that")
+    root.chmod(stat.S_IMODE(root.stat().st_mode) & ~0o007)
+    return [f"{root}: closed to other users (chmod o-rwx): {', '.join(exposed)} were readable by all"]
+
+
+def setup(prefix: Path = DEFAULT_PREFIX, venv: Path = ROOT / ".venv", *, first_due: date | None = None,
+          fix_permissions: bool = False, root: Path = ROOT) -> Layout:
+    """Install the hub under *prefix*.  Idempotent: what is there already is kept (an instructor's
+    edits to the course, the gradebook, submissions), the rest follows the checkout; prints what changed."""
     require_root("setup")
+    done = check_checkout(root, fix_permissions)
     run(["bash", str(ROOT / "tools" / "system-deps.sh"), "hub"])
     layout = Layout(prefix)
     layout.prefix.mkdir(parents=True, exist_ok=True)
@@ -307,15 +527,34 @@ def setup(prefix: Path = DEFAULT_PREFIX, venv: Path = ROOT / ".venv") -> Layout:
         layout.proxy.mkdir(exist_ok=True)
         run(["npm", "install", "--prefix", layout.proxy, "--no-audit", "--no-fund", "--loglevel=error",
              f"configurable-http-proxy@{CHP_VERSION}"])
-    install_course(layout)
+    try:
+        start, why = choose_first_due(layout, root, first_due, datetime.now(timezone.utc).date())
+        changes = install_course(layout, root, start)
+        if first_due and "course.toml" in changes["kept"]:  # asked for: also in a course.toml edited here
+            toml = layout.course / "course.toml"
+            toml.write_text(schedule.with_first_due(toml.read_text(), first_due))
+            done.append(f"course.toml: first_due = {first_due} (your other edits kept)")
+        dues = schedule.due_dates(layout.course)
+    except schedule.ScheduleError as exc:
+        raise HubError(str(exc)) from None
     make_exchange(layout)
+    done.append(install_tf(layout, python_home))
     write_roles(layout)
-    layout.state.mkdir(exist_ok=True)
-    layout.state.chmod(0o700)
+    done += guard_answer_modules(layout)
     mirror = data_mirror()
     layout.settings_file.write_text(json.dumps(
         {"data_mirror": str(mirror) if mirror.is_dir() and world_readable(mirror) else None,
          "python": str(python_home)}, indent=2))
+    for what, paths in changes.items():
+        if paths:
+            shown = ", ".join(paths[:8]) + (f" and {len(paths) - 8} more" if len(paths) > 8 else "")
+            done.append(f"course/: {what} {len(paths)}: {shown}")
+    if changes["kept"]:
+        done.append(f"kept as edited on the hub: {', '.join(changes['kept'])} (the checkout's differ: "
+                    f"compare with {root}; delete yours and run setup again to take the checkout's)")
+    done.append(f"due dates: {why}" + (f"; {min(dues)} due {dues[min(dues)]}, {max(dues)} due {dues[max(dues)]}"
+                                        if dues else ""))
+    print("\n".join(["setup:", *(f"  {line}" for line in done)]), flush=True)
     print(f"installed under {layout.prefix}: `python -m course hub demo` for demo accounts, "
           f"then `python -m course hub` (add --demo-auth for a shared password)", flush=True)
     return layout
@@ -391,10 +630,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--password", help=f"the demo password (default {DEMO_PASSWORD!r})")
     parser.add_argument("--instructor", default=DEMO_USERS[0], help="demo: the instructor's login")
     parser.add_argument("--students", default=",".join(DEMO_USERS[1:]), help="demo: students' logins, commas")
+    parser.add_argument("--first-due", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="setup: the first assignment's due date in the hub's course (course.toml [schedule]); "
+                             "default: the hub's own, else the checkout's, else a new term from today")
+    parser.add_argument("--fix-permissions", action="store_true",
+                        help="setup: close the checkout to other users (chmod o-rwx) when students could read "
+                             "its solutions (else setup refuses)")
     args = parser.parse_args(argv)
     try:
         if args.action == "setup":
-            setup(args.prefix)
+            setup(args.prefix, first_due=args.first_due, fix_permissions=args.fix_permissions)
         elif args.action == "demo":
             demo(args.instructor, [s for s in args.students.split(",") if s], args.password or DEMO_PASSWORD)
         else:

@@ -8,7 +8,7 @@ import grp
 import os
 import pwd
 
-from course.hub import COURSE_LINK, INSTRUCTORS, STUDENTS, Layout, group_members
+from course.hub import COURSE_LINK, INSTRUCTORS, STUDENTS, Layout, group_members, guard_answer_modules
 
 c = get_config()  # noqa: F821  (provided by JupyterHub)
 layout = Layout(os.environ["DLCOURSE_HUB_PREFIX"])
@@ -39,7 +39,8 @@ else:
 
 # Each user's server: a local process as that user, in the hub's environment, opening JupyterLab.
 c.JupyterHub.spawner_class = "localprocess"
-c.Spawner.cmd = [str(layout.venv / "bin" / "jupyterhub-singleuser")]
+SINGLEUSER = [str(layout.venv / "bin" / "jupyterhub-singleuser")]
+c.Spawner.cmd = SINGLEUSER
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 180   # a busy machine
 c.Spawner.http_timeout = 180
@@ -49,6 +50,8 @@ c.Spawner.environment = {
     "DLCOURSE_DATA_CACHE": lambda spawner: os.path.join(pwd.getpwnam(spawner.user.name).pw_dir,
                                                         ".cache", "dlcourse", "data"),
     **({"DLCOURSE_DATA_MIRROR": settings["data_mirror"]} if settings.get("data_mirror") else {}),
+    # the TF appendix's interpreter (its kernelspec, and the judge when an instructor grades 09/10)
+    **({"DLCOURSE_TF_VENV": str(layout.tf_venv)} if layout.tf_venv.is_dir() else {}),
 }
 
 
@@ -59,8 +62,12 @@ def role_environment(spawner):
     groups = {g.gr_name for g in grp.getgrall() if name in g.gr_mem} | {grp.getgrgid(user.pw_gid).gr_name}
     role = "instructor" if INSTRUCTORS in groups else "student"
     spawner.environment["JUPYTER_CONFIG_PATH"] = str(layout.roles / role)
+    for change in guard_answer_modules(layout):  # an answer module opens once its assignment is due
+        spawner.log.info("dlcourse: %s", change)
     if role == "instructor":
         spawner.environment["PYTHONPATH"] = str(layout.course)
+        # what an instructor makes in the course (gradebook, submitted/, autograded/) is the group's too
+        spawner.cmd = ["/bin/sh", "-c", 'umask 007 && exec "$0" "$@"', *SINGLEUSER]
         link = os.path.join(user.pw_dir, COURSE_LINK)
         if not os.path.lexists(link) and os.path.isdir(user.pw_dir):
             os.symlink(layout.course, link)

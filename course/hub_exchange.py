@@ -179,6 +179,18 @@ def refused_log(root: str, assignment: str) -> str:
     return os.path.join(root, "reports", "collect", f"{assignment}.json")
 
 
+def refused_lines(root: str, assignments) -> list[str]:
+    """What collect refused for *assignments*, one line each, for ``python -m course grade``'s summary."""
+    lines = []
+    for aid in assignments:
+        log = refused_log(str(root), aid)
+        if os.path.isfile(log):
+            with open(log) as f:
+                lines += [f"refused at collect: {r['named']} / {aid}, folder {r['folder']!r} owned by {r['owner']}: "
+                          f"{r['why']} (left in the exchange's inbound/; never graded)" for r in json.load(f)]
+    return lines
+
+
 class OwnedCollect(ExchangeCollect):
     """nbgrader's collect, except that a folder in ``inbound/`` counts only for the account that owns it,
     and a submission's time (``timestamp.txt`` in ``submitted/``) is the time the exchange received it."""

@@ -1,16 +1,22 @@
 """A class on JupyterHub (``python -m course hub``), driven in headless Chromium through the hub.
 
 Everything is started here and stopped at the end, on 127.0.0.1 only: the hub is installed
-(``python -m course hub setup``) into a temporary prefix, with three real local accounts
-(``python -m course hub demo``: an instructor, two students; PAM logins with their passwords):
+(``python -m course hub setup``, with today's real date and the shipped config: no test-only
+tweak) into a temporary prefix, with real local accounts (``python -m course hub demo``: two
+instructors, three students; PAM logins with their passwords), as docs/deploy.md walks through it:
 
-* the instructor logs in and releases 01 from the formgrader;
-* each student logs in, fetches 01 in the Assignment List, types the reference answers,
-  presses Validate (success) and submits;
-* the instructor collects in the formgrader, grades with ``python -m course grade`` as the
-  instructor's own account (sandboxed, unprivileged) and releases the feedback;
+* the first instructor logs in and releases 01 from the formgrader;
+* two students log in, fetch 01 in the Assignment List, type the reference answers, press
+  Validate (success) and submit; one of them also drops a folder into ``inbound/`` in the
+  other's name and back-dates their own ``timestamp.txt``; the third student never submits,
+  and starts the "Python 3 (TensorFlow)" kernel instead;
+* the instructor collects in the formgrader (the forgery is refused), imports the roster and
+  grades with ``python -m course grade`` from an ssh-like shell (``instructor.sh``) as their own
+  account (sandboxed, unprivileged) while the second instructor, trying at the same time, is told
+  to wait; the second instructor releases the feedback and exports the grades;
 * each student fetches and opens their own feedback, and cannot read the other's submission,
-  feedback or notebooks, nor the course's solutions (tried as that user, path by path).
+  feedback or notebooks, the course's solutions (in the hub and in the checkout) nor an answer
+  module whose assignment is not due yet (tried as that user, path by path).
 
 Screenshots go to build/screenshots/hub-*.png; with DLCOURSE_DOC_SCREENSHOTS=1 also into
 docs/screenshots/.  Needs root (useradd, a hub that starts servers as users), node and npm
@@ -19,6 +25,7 @@ docs/screenshots/.  Needs root (useradd, a hub that starts servers as users), no
 from __future__ import annotations
 
 import csv
+import grp
 import json
 import os
 import pwd
@@ -26,6 +33,7 @@ import re
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -49,7 +57,7 @@ from course.hub_exchange import FEEDBACK_FILE_MODE, acl_readers, give_read_acces
 from course.shared_course import CourseBusy, grading_session
 from test_browser import (AID, KERNEL_S, SHOTS, _free_port, browser,  # noqa: F401
                           browser_test, cells, close_dialog, formgrader_action, menu, reference_answers,
-                          shot, to_docs, validate, wait_kernel_idle)
+                          run_all, shot, to_docs, validate, wait_kernel_idle)
 from test_system_deps import bare_path  # noqa: F401 - a fixture
 from test_system_deps import run as run_system_deps
 
@@ -71,7 +79,8 @@ SETUP_S = 600       # copy the interpreter, clone .venv, pip and npm installs
 HUB_START_S = 120
 SPAWN_S = 240       # a user's server on a busy machine
 GRADE_S = 600
-TEACHER, ALICE, BOB = "dlct-teacher", "dlct-alice", "dlct-bob"
+TEACHER, TEACHER2, ALICE, BOB, CAROL = "dlct-teacher", "dlct-ta", "dlct-alice", "dlct-bob", "dlct-carol"
+USERS = (TEACHER, TEACHER2, ALICE, BOB, CAROL)
 
 
 def hub_shot(page, name: str) -> None:
@@ -119,30 +128,34 @@ def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float) ->
 
 @pytest.fixture(scope="module")
 def hub():
-    """(base URL, Layout, password): the hub installed in a temporary prefix, serving three accounts."""
+    """(base URL, Layout, password, setup's output): the hub installed in a temporary prefix, with two
+    instructors and three students."""
     prefix = Path(tempfile.mkdtemp(prefix="dlcourse-hub-test-", dir="/tmp"))
     prefix.chmod(0o755)
     password = secrets.token_hex(12)
-    for name in (TEACHER, ALICE, BOB):  # a previous run's leftovers
+    for name in USERS:  # a previous run's leftovers
         _remove_user(name)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SHOTS.glob("hub-*"):
         old.unlink()
     proc = log = None
+    checkout_mode = stat.S_IMODE(ROOT.stat().st_mode)
     try:
         t0 = time.monotonic()
-        subprocess.run([sys.executable, "-m", "course", "hub", "setup", "--prefix", str(prefix)],
-                       check=True, timeout=SETUP_S, capture_output=True, text=True)
-        print(f"hub setup: {time.monotonic() - t0:.1f} s")
-        subprocess.run([sys.executable, "-m", "course", "hub", "demo", "--instructor", TEACHER,
-                        f"--students={ALICE},{BOB}", f"--password={password}"],
-                       check=True, timeout=120, capture_output=True, text=True)
+        # This checkout is open to every user here: setup refuses it, and closes it when told to.
+        refused = subprocess.run([sys.executable, "-m", "course", "hub", "setup", "--prefix", str(prefix)],
+                                 timeout=SETUP_S, capture_output=True, text=True)
+        if course_hub.exposed_in_checkout(ROOT):
+            assert refused.returncode == 2 and "students could read the solutions" in refused.stderr, refused.stderr
+        setup = subprocess.run([sys.executable, "-m", "course", "hub", "setup", "--prefix", str(prefix),
+                                "--fix-permissions"], timeout=SETUP_S, capture_output=True, text=True)
+        assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+        print(f"hub setup: {time.monotonic() - t0:.1f} s\n{setup.stdout[-2000:]}")
+        for instructor, students in ((TEACHER, f"{ALICE},{BOB},{CAROL}"), (TEACHER2, "")):
+            subprocess.run([sys.executable, "-m", "course", "hub", "demo", "--instructor", instructor,
+                            f"--students={students}", f"--password={password}"],
+                           check=True, timeout=120, capture_output=True, text=True)
         layout = Layout(prefix)
-        # 01's due date has passed (nbgrader_config.py): in the hub's copy of the course, it is a year
-        # from now, so that the right answers score full marks rather than a late penalty.
-        due = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(time.time() + 365 * 86400))
-        with open(layout.course / "nbgrader_config.py", "a") as f:
-            f.write(f"\nc.DueDates.due_dates[{AID!r}] = {due!r}  # tests/test_hub.py\n")
         port = _free_port()
         while any(_port_taken(p) for p in (port + 1, port + 2)):
             port = _free_port()
@@ -152,8 +165,9 @@ def hub():
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         _wait_http(f"{base}/hub/api", proc, log_path, HUB_START_S)
-        yield base, layout, password
+        yield base, layout, password, setup.stdout
     finally:
+        ROOT.chmod(checkout_mode)  # as it was, for the other users of this machine
         if proc is not None and proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)  # the hub stops the users' servers, then the proxy
             try:
@@ -164,7 +178,7 @@ def hub():
         if log is not None:
             log.close()
             shutil.copy(prefix / "hub.log", SHOTS / "hub.log")
-        for name in (TEACHER, ALICE, BOB):
+        for name in USERS:
             _remove_user(name)
         shutil.rmtree(prefix, ignore_errors=True)
 
@@ -451,12 +465,162 @@ def test_collect_refuses_a_submission_in_anothers_name(tmp_path, venv_on_path):
     assert len(collect.refused) == 2 and len(list(inbound.iterdir())) == 4  # left there as evidence
 
 
+# ---------------------------------------------------------------- setup: idempotent, no solutions for students
+
+root_only = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                               reason="groups, chown: root only")
+
+
+def _checkout(tmp_path: Path) -> Path:
+    """A small checkout: the course package, 01 and 02, the config and course.toml."""
+    root = tmp_path / "checkout"
+    shutil.copytree(ROOT / "course", root / "course", ignore=shutil.ignore_patterns("__pycache__"))
+    for aid in ("01_perceptron", "02_activations"):
+        for sub in ("source", "release"):
+            shutil.copytree(ROOT / sub / aid, root / sub / aid, ignore=shutil.ignore_patterns("*.pt"))
+    for name in ("nbgrader_config.py", "course.toml"):
+        shutil.copy(ROOT / name, root / name)
+    return root
+
+
+@root_only
+def test_setup_keeps_what_instructors_edited(tmp_path, venv_on_path):
+    """install_course twice: an instructor's edits stay, unedited files follow the checkout, each change named."""
+    root, layout = _checkout(tmp_path), Layout(tmp_path / "hub")
+    (layout.venv / "lib" / "python3.11" / "site-packages").mkdir(parents=True)
+    first = course_hub.install_course(layout, root, date(2026, 12, 18))
+    assert {"nbgrader_config.py", "course.toml", "gradebook.db"} <= set(first["added"]) and not first["kept"]
+    toml = (layout.course / "course.toml").read_text()
+    assert 'first_due = "2026-12-18"' in toml and f'mirror = "{course_hub.data_mirror()}"' in toml
+    assert stat.S_IMODE((layout.course / "gradebook.db").stat().st_mode) == 0o660
+    assert course_hub.install_course(layout, root, date(2026, 12, 18)) == {"added": [], "updated": [], "kept": []}
+
+    config = layout.course / "nbgrader_config.py"
+    config.write_text(config.read_text() + "c.LatePenalty.percent_per_day = 5  # the instructor's\n")
+    (layout.course / "gradebook.db").chmod(0o644)   # as a first grader's umask left it
+    (layout.course / "submitted" / "ann").mkdir(parents=True)
+    (root / "nbgrader_config.py").write_text((root / "nbgrader_config.py").read_text() + "# new upstream\n")
+    notebook = root / "source" / "01_perceptron" / "01_perceptron.ipynb"
+    notebook.write_text(notebook.read_text().replace("perceptron", "perceptron", 1) + " ")
+    again = course_hub.install_course(layout, root, date(2026, 12, 18))
+    assert again == {"added": [], "updated": ["source/01_perceptron/01_perceptron.ipynb"],
+                     "kept": ["nbgrader_config.py"]}, again
+    assert "the instructor's" in config.read_text() and "new upstream" not in config.read_text()
+    assert (layout.course / "submitted" / "ann").is_dir()
+    assert stat.S_IMODE((layout.course / "gradebook.db").stat().st_mode) == 0o660  # the group's again
+
+
+@root_only
+def test_setup_refuses_a_checkout_whose_solutions_students_can_read():
+    top = Path(tempfile.mkdtemp(prefix="dlcourse-checkout-", dir="/tmp"))  # pytest's tmp_path is root's only
+    try:
+        _refuses_or_fixes(top)
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def _refuses_or_fixes(top: Path) -> None:
+    top.chmod(0o755)
+    root = _checkout(top)
+    root.chmod(0o755)
+    exposed = course_hub.exposed_in_checkout(root)
+    assert "source" in exposed and "course/functions.py" in exposed, exposed
+    with pytest.raises(course_hub.HubError, match=rf"students could read the solutions in the checkout {root}: source"):
+        course_hub.check_checkout(root, fix=False)
+    done = course_hub.check_checkout(root, fix=True)
+    assert "chmod o-rwx" in done[0] and stat.S_IMODE(root.stat().st_mode) == 0o750
+    assert course_hub.exposed_in_checkout(root) == [] and course_hub.check_checkout(root, fix=False) == []
+
+
+@root_only
+def test_answer_modules_open_to_students_at_their_due_date(tmp_path):
+    """lib/course/functions.py answers 02: the instructors' only until 02 is due, then everyone's."""
+    layout = Layout(tmp_path / "hub")
+    (layout.lib / "course").mkdir(parents=True)
+    for name in ("functions", "losses", "gradient", "plotting"):
+        (layout.lib / "course" / f"{name}.py").write_text("")
+    for aid in ("02_activations", "03_loss_and_gradients"):
+        (layout.course / "source" / aid).mkdir(parents=True)
+        shutil.copy(ROOT / "source" / aid / f"{aid}.ipynb", layout.course / "source" / aid)
+    (layout.course / "course.toml").write_text('[schedule]\nfirst_due = "2026-12-18"\ntimezone = "UTC"\n')
+    assert course_hub.answer_modules(layout.course) == {"functions": "02_activations",
+                                                        "losses": "03_loss_and_gradients",
+                                                        "gradient": "03_loss_and_gradients"}
+    lib = layout.lib / "course"
+    changed = course_hub.guard_answer_modules(layout, datetime(2026, 12, 20, tzinfo=timezone.utc))
+    assert len(changed) == 3 and all("hidden from students" in c for c in changed), changed
+    instructors = grp.getgrnam(INSTRUCTORS).gr_gid
+    for name in ("functions", "losses", "gradient"):
+        assert (stat.S_IMODE((lib / f"{name}.py").stat().st_mode), (lib / f"{name}.py").stat().st_gid) == \
+            (0o640, instructors)
+    assert stat.S_IMODE((lib / "plotting.py").stat().st_mode) != 0o640
+    # 02 is due 2026-12-25 23:59 UTC (first_due + 7 days); 03 a week later
+    changed = course_hub.guard_answer_modules(layout, datetime(2026, 12, 26, tzinfo=timezone.utc))
+    assert changed == ["course/functions.py readable by all (02_activations due 2026-12-25 23:59 UTC)"]
+    assert stat.S_IMODE((lib / "functions.py").stat().st_mode) == 0o644
+    assert stat.S_IMODE((lib / "losses.py").stat().st_mode) == 0o640
+    assert course_hub.guard_answer_modules(layout, datetime(2026, 12, 26, tzinfo=timezone.utc)) == []
+
+
 # ---------------------------------------------------------------- the class, through the hub
+
+def in_shell(user: str, command: str, timeout: float, **kwargs) -> subprocess.CompletedProcess:
+    """*command* in bash as *user*, from a clean environment (HOME, USER, a bare PATH), as over ssh."""
+    home = pwd.getpwnam(user).pw_dir
+    env = ["env", "-i", f"HOME={home}", f"USER={user}", f"LOGNAME={user}", "PATH=/usr/local/bin:/usr/bin:/bin",
+           "LANG=C.UTF-8"]
+    return as_user(user, [*env, "bash", "-c", command], cwd=home, timeout=timeout, **kwargs)
+
+
+def filled_notebook(aid: str, dest: Path, owner: str) -> None:
+    """The released *aid* with the reference answers typed in, as *owner*'s file."""
+    nb = nbformat.read(ROOT / "release" / aid / f"{aid}.ipynb", as_version=4)
+    answers = reference_answers(aid)
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.source = answers[meta["grade_id"]]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    for extra in (ROOT / "release" / aid).iterdir():
+        if extra.is_file() and extra.suffix != ".ipynb":
+            shutil.copy(extra, dest.parent / extra.name)
+    nbformat.write(nb, dest)
+    user = pwd.getpwnam(owner)
+    for path in [dest.parent, *dest.parent.iterdir()]:
+        os.chown(path, user.pw_uid, user.pw_gid)
+
+
+def tf_kernel_starts(page, base: str, user: str) -> str:
+    """*user* opens a notebook on the "Python 3 (TensorFlow)" kernel and runs ``import tensorflow``."""
+    home = pwd.getpwnam(user).pw_dir
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import tensorflow as tf\nprint('TensorFlow', tf.__version__, 'in', __import__('sys').executable)")])
+    nb.metadata["kernelspec"] = {"name": "dlcourse-tf", "display_name": "Python 3 (TensorFlow)", "language": "python"}
+    filled = Path(home) / "tf-check.ipynb"
+    nbformat.write(nb, filled)
+    os.chown(filled, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
+    page.goto(f"{base}/user/{user}/lab/tree/tf-check.ipynb")
+    page.wait_for_function("() => document.querySelectorAll('.jp-NotebookPanel .jp-Cell').length >= 1",
+                           timeout=KERNEL_S * 1000)
+    wait_kernel_idle(page, timeout_s=SPAWN_S)
+    run_all(page, 0)
+    return cells(page).nth(0).locator(".jp-OutputArea").text_content()
+
 
 @hub_test
 def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browser fixture
-    base, layout, password = hub
+    base, layout, password, setup_output = hub
+    started = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
     exchange = layout.exchange / "dl-course"
+    shell = f". {layout.prefix / 'instructor.sh'} && "
+    tf = layout.tf_venv.is_dir()
+
+    # 0. Setup with today's date and the shipped config: a new term (the shipped one has passed),
+    #    the checkout closed, every file of the course group-shared.
+    dues = schedule.due_datetimes(schedule.read(layout.course / "course.toml"), [AID])
+    assert dues[AID] > datetime.now(timezone.utc), (dues, setup_output)
+    assert "due dates:" in setup_output and "chmod o-rwx" in setup_output, setup_output
+    assert not course_hub.exposed_in_checkout(ROOT)
 
     # 1. The instructor logs in (PAM) and releases 01 from the formgrader.
     t_ctx, teacher = log_in(browser, base, TEACHER, password, screenshot="hub-01-login.png")
@@ -473,7 +637,8 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
     assert (exchange / "outbound" / AID / f"{AID}.ipynb").is_file(), "not released into the hub's exchange"
     assert not (layout.course / ".exchange").exists(), "released into the course's own exchange"
 
-    # 2. Each student logs in, fetches 01, answers, validates and submits.
+    # 2. Two students log in, fetch 01, answer, validate and submit; the third never submits, and
+    #    starts the TensorFlow kernel.
     students = {}
     for user in (ALICE, BOB):
         ctx, page = log_in(browser, base, user, password)
@@ -485,30 +650,67 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
         students[user] = (ctx, page)
     inbound = {user: list(exchange.joinpath("inbound").glob(f"{user}+{AID}+*")) for user in (ALICE, BOB)}
     assert all(len(v) == 1 for v in inbound.values()), inbound
+    c_ctx, carol = log_in(browser, base, CAROL, password)
+    if tf:
+        out = tf_kernel_starts(carol, base, CAROL)
+        assert "TensorFlow 2." in out and str(layout.tf_venv) in out, out
+        hub_shot(carol, "hub-11-student-tf-kernel.png")
 
-    # 3. The instructor collects (formgrader), grades (python -m course grade as that account)
-    #    and releases the feedback.
+    # 3. Bob hands in a notebook in Alice's name, later than hers, and back-dates his own.
+    later = time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC", time.gmtime(time.time() + 3600))
+    forged = exchange / "inbound" / f"{ALICE}+{AID}+{later}+{secrets.token_hex(8)}"
+    mine = Path(pwd.getpwnam(BOB).pw_dir) / "dl-course" / AID / f"{AID}.ipynb"
+    made = as_user(BOB, ["bash", "-c", f"mkdir '{forged}' && sed s/perceptron/forged/ '{mine}' > '{forged}/{AID}.ipynb' && "
+                                       f"echo '{later}' > '{forged}/timestamp.txt' && "
+                                       f"echo '2026-01-01 00:00:00.000000 UTC' > '{inbound[BOB][0]}/timestamp.txt'"],
+                   timeout=30)
+    assert made.returncode == 0, made.stderr  # the exchange cannot stop the folder being made ...
+
+    # 4. The instructor collects in the formgrader: the forgery is refused, Alice's own is collected.
     teacher.locator(".lm-TabBar-tabLabel", has_text="Formgrader").click()
     text = formgrader_action(teacher, frame, row, "collect", "hub-07-collected.png")
     to_docs("hub-07-collected.png")
     assert "Successfully collected" in text, text[:2000]
-    env = hub_environment(layout, 0, False, None)
-    env.update({"HOME": pwd.getpwnam(TEACHER).pw_dir, "USER": TEACHER, "LOGNAME": TEACHER,
-                "PYTHONPATH": str(layout.course), "DLCOURSE_EXCHANGE": str(layout.exchange),
-                "JUPYTER_CONFIG_PATH": str(layout.roles / "instructor")})
-    if layout.settings().get("data_mirror"):  # as in the instructor's server (hub_config.py)
-        env["DLCOURSE_DATA_MIRROR"] = layout.settings()["data_mirror"]
-    env = {k: v for k, v in env.items() if not k.startswith("DLCOURSE_HUB")}
-    graded = as_user(TEACHER, ["env", *[f"{k}={v}" for k, v in env.items()], str(layout.python), "-m", "course",
-                               "grade", AID], cwd=layout.course, timeout=GRADE_S)
+    assert (layout.course / "submitted" / ALICE / AID / f"{AID}.ipynb").read_bytes() == \
+        (inbound[ALICE][0] / f"{AID}.ipynb").read_bytes(), "the forgery replaced Alice's submission"
+    refused = json.loads((layout.course / "reports" / "collect" / f"{AID}.json").read_text())
+    assert [(r["named"], r["owner"]) for r in refused] == [(ALICE, BOB)], refused
+    assert forged.is_dir(), "the forgery is kept in inbound/ as evidence"
+
+    # 5. The roster; a second instructor who tries to grade while someone else does is told to wait.
+    roster = Path(pwd.getpwnam(TEACHER).pw_dir) / "roster.csv"
+    roster.write_text(f"id,name\n{ALICE},\"Liddell, Alice\"\n{BOB},\"Builder, Bob\"\n{CAROL},\"Carroll, Carol\"\n")
+    os.chown(roster, pwd.getpwnam(TEACHER).pw_uid, -1)
+    imported = in_shell(TEACHER, shell + f"python -m course roster import {roster}", timeout=300)
+    assert imported.returncode == 0, imported.stdout[-2000:] + imported.stderr[-2000:]
+    with grading_session(layout.course):
+        busy = in_shell(TEACHER2, shell + f"python -m course grade {AID}", timeout=300)
+    assert busy.returncode == 2 and "is grading this course" in busy.stderr, busy.stdout[-2000:] + busy.stderr[-2000:]
+
+    # 6. The instructor grades from a shell as docs/deploy.md shows (sandboxed, as that account).
+    graded = in_shell(TEACHER, shell + f"python -m course grade {AID}", timeout=GRADE_S)
     assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
+    assert f"refused at collect: {ALICE}" in graded.stdout, graded.stdout[-3000:]
     with open(layout.course / "grades.csv", newline="") as f:
         grades = {row["student_id"]: row for row in csv.DictReader(f) if row["assignment"] == AID}
     for user in (ALICE, BOB):  # the reference answers, on time: full marks
         assert float(grades[user]["score"]) == float(grades[user]["max_score"]) > 0, grades
-    released = as_user(TEACHER, ["env", *[f"{k}={v}" for k, v in env.items()], str(layout.python), "-m",
-                                 "nbgrader", "release_feedback", AID], cwd=layout.course, timeout=300)
-    assert released.returncode == 0, released.stdout[-3000:] + released.stderr[-3000:]
+    assert datetime.fromisoformat(grades[BOB]["timestamp"]) >= started, grades[BOB]  # not back-dated
+    assert float(grades[CAROL]["score"]) == 0, grades  # on the roster, never submitted
+    for path in (layout.course / "gradebook.db", layout.course / "autograded" / ALICE / AID):
+        assert path.stat().st_mode & 0o060 == 0o060 and path.stat().st_gid == grp.getgrnam(INSTRUCTORS).gr_gid, path
+
+    # 7. The second instructor updates the roster (a write to the gradebook the first one graded in),
+    #    releases the feedback and exports the grades for the LMS.
+    roster2 = Path(pwd.getpwnam(TEACHER2).pw_dir) / "roster.csv"
+    roster2.write_text(roster.read_text().replace("id,name", "id,name,lms_user_id").replace('"\n', '",9\n'))
+    os.chown(roster2, pwd.getpwnam(TEACHER2).pw_uid, -1)
+    for command in (f"python -m course roster import {roster2}", f"nbgrader release_feedback {AID}",
+                    "python -m course export --format canvas"):
+        done = in_shell(TEACHER2, shell + command, timeout=300)
+        assert done.returncode == 0, command + "\n" + done.stdout[-3000:] + done.stderr[-3000:]
+    exported = (layout.course / "grades-canvas.csv").read_text()
+    assert all(name in exported for name in ("Liddell", "Builder", "Carroll")), exported[:2000]
     feedback = sorted((exchange / "feedback").glob("*.html"))
     assert len(feedback) == 2, feedback
     owner = {pwd.getpwuid(next(iter(acl_readers(str(f))))).pw_name: f for f in feedback}
@@ -518,13 +720,13 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
     frame.locator("#main-table").get_by_text(AID, exact=True).first.wait_for(timeout=KERNEL_S * 1000)
     hub_shot(teacher, "hub-08-formgrader-graded.png")
 
-    # 4. Each student fetches and sees their own feedback.
+    # 8. Each student fetches and sees their own feedback.
     fetched = {user: student_fetches_feedback(students[user][1], base, user, screenshots=user == ALICE)
                for user in (ALICE, BOB)}
     for user, path in fetched.items():
         assert path.read_bytes() == owner[user].read_bytes(), f"{user} fetched someone else's feedback"
 
-    # 5. Nobody reads another student's work, even knowing where it is.
+    # 9. Nobody reads another student's work or a solution, even knowing where it is.
     for me, other in ((ALICE, BOB), (BOB, ALICE)):
         sub = inbound[other][0]
         home = Path(pwd.getpwnam(other).pw_dir)
@@ -537,7 +739,9 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
             "read the other's fetched feedback": ["cat", str(fetched[other])],
             "read the other's notebook": ["cat", str(home / "dl-course" / AID / f"{AID}.ipynb")],
             "read the solutions": ["cat", str(layout.course / "source" / AID / f"{AID}.ipynb")],
+            "read the solutions in the checkout": ["cat", str(ROOT / "source" / AID / f"{AID}.ipynb")],
             "read the gradebook": ["cat", str(layout.course / "gradebook.db")],
+            "read 02's answers before 02 is due": ["cat", str(layout.lib / "course" / "functions.py")],
         }
         for what, cmd in denied.items():
             proc = as_user(me, cmd, timeout=30)
@@ -548,7 +752,30 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
         assert as_user(me, ["ls", str(inbound[me][0])], timeout=30).returncode == 0
     # The instructors' group reads every submission (collect did).
     assert as_user(TEACHER, ["cat", str(inbound[ALICE][0] / f"{AID}.ipynb")], timeout=30).returncode == 0
-    for ctx in [t_ctx] + [c for c, _ in students.values()]:
+
+    # 10. The TF appendix on the hub: 09 with the reference answers validates as a student, and grades.
+    if tf:
+        tf_aid = "09_tensorflow_keras"
+        mine = Path(pwd.getpwnam(ALICE).pw_dir) / "dl-course" / tf_aid / f"{tf_aid}.ipynb"
+        filled_notebook(tf_aid, mine, ALICE)
+        env = {k: v for k, v in hub_environment(layout, 0, False, None).items() if not k.startswith("DLCOURSE_HUB")}
+        env.update({"HOME": str(mine.parents[2]), "USER": ALICE, "JUPYTER_CONFIG_PATH": str(layout.roles / "student"),
+                    "DLCOURSE_TF_VENV": str(layout.tf_venv), "DLCOURSE_EXCHANGE": str(layout.exchange),
+                    "DLCOURSE_DATA_CACHE": str(mine.parents[2] / ".cache" / "dlcourse" / "data")})
+        valid = as_user(ALICE, ["env", *[f"{k}={v}" for k, v in env.items()], str(layout.venv / "bin" / "nbgrader"),
+                                "validate", str(mine)], cwd=mine.parent, timeout=GRADE_S)
+        assert valid.returncode == 0 and "Success!" in valid.stdout, valid.stdout[-3000:] + valid.stderr[-3000:]
+        sub = layout.course / "submitted" / ALICE / tf_aid
+        shutil.copytree(mine.parent, sub)
+        (sub / "timestamp.txt").write_text(time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC\n", time.gmtime()))
+        subprocess.run(["chown", "-R", f"{TEACHER}:{INSTRUCTORS}", str(sub)], check=True)
+        graded = in_shell(TEACHER, shell + f"python -m course grade {tf_aid}", timeout=GRADE_S)
+        assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
+        with open(layout.course / "grades.csv", newline="") as f:
+            row = next(r for r in csv.DictReader(f) if r["assignment"] == tf_aid and r["student_id"] == ALICE)
+        assert float(row["score"]) == float(row["max_score"]) > 0, row
+
+    for ctx in [t_ctx, c_ctx] + [c for c, _ in students.values()]:
         ctx.close()
     for group in (INSTRUCTORS, STUDENTS):  # the accounts the test made are in the course's groups
         assert subprocess.run(["getent", "group", group], capture_output=True).returncode == 0

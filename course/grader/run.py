@@ -172,6 +172,9 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
     report.print_summary(results, table, run_info, say, records)
     for aid, n in skipped.items():
         say(f"{aid}: skipped: run `make tf` ({n} submission{'s' if n > 1 else ''} not graded)")
+    from ..hub_exchange import refused_lines  # submissions in another's name (the hub's collect)
+    for line in refused_lines(root, assignments):
+        say(line)
     say(f"\ngrades.csv: {root / 'grades.csv'}   feedback: {root / 'feedback'}/   report: {where}")
     return 0
 
