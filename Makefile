@@ -48,6 +48,10 @@ hub: venv                           ## JupyterHub for a class on 127.0.0.1 (root
 	$(PY) -m course hub setup
 	$(PY) -m course hub $(HUB_ARGS)
 
+.PHONY: dolos
+dolos:                              ## Dolos (npm, into .cache/dolos) for python -m course similarity (needs node, npm, g++)
+	bash tools/dolos/install.sh
+
 data: venv                          ## unpack and check every data set (progress bars)
 	$(PY) -m course data fetch
 

@@ -151,7 +151,7 @@ def compare(root: Path, aid: str, submitted: Path) -> dict:
             text = {s: p.read_text(encoding="utf-8").splitlines() for s, p in files.items()}
             for raw in json.loads(proc.stdout)["pairs"]:
                 a, b = owner[raw["left"]], owner[raw["right"]]
-                frags = sorted(raw["fragments"], key=lambda f: -f["kgrams"])[:SHOWN_FRAGMENTS]
+                frags = _distinct(sorted(raw["fragments"], key=lambda f: -f["kgrams"]))[:SHOWN_FRAGMENTS]
                 # capped: dolos-core 1.2.1 subtracts the left file's ignored count twice (above 1 when
                 # the right one has more ignored fingerprints)
                 pairs.append({"a": a, "b": b, "similarity": round(min(1.0, raw["similarity"]), 4),
@@ -162,6 +162,16 @@ def compare(root: Path, aid: str, submitted: Path) -> dict:
     return {"assignment": aid, "computed": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "students": len(files), "seconds": round(time.monotonic() - t0, 2), "notes": notes,
             "detector": f"Dolos ({json.dumps(options if len(files) >= 2 else DOLOS_OPTIONS)})", "pairs": pairs}
+
+
+def _distinct(fragments: list[dict]) -> list[dict]:
+    """Fragments (longest first) whose lines overlap none of the longer ones' on either side."""
+    kept: list[dict] = []
+    for f in fragments:
+        if not any(f[side][0] <= k[side][2] and k[side][0] <= f[side][2]
+                   for k in kept for side in ("left", "right")):
+            kept.append(f)
+    return kept
 
 
 def _region(lines: list[str], r: list[int]) -> dict:

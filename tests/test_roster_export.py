@@ -174,3 +174,29 @@ def test_export_refuses_an_unknown_format_and_a_missing_gradebook(tmp_path, caps
     shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
     assert lms.export_main("canvas", None, tmp_path) == 2
     assert "no gradebook" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("roster-export")
+def test_similarity_goes_into_the_class_report(course, tmp_path, capsys):
+    """`python -m course similarity` after grading: its section joins the class report, which still covers
+    the whole gradebook (01 with carol's flag, 02).  Needs Dolos (`make dolos`)."""
+    from course import similarity
+
+    try:
+        similarity.dolos_lib()
+    except similarity.SimilarityUnavailable as exc:
+        pytest.skip(str(exc))
+    root, _ = course
+    for student in ("alice-correct", "erin-late", "carol-corrupt"):  # erin's answers are alice's: a copy
+        shutil.copytree(EXAMPLES / "submitted" / student / "01_perceptron", tmp_path / student / "01_perceptron")
+    assert similarity.main(["01_perceptron", "--submitted", str(tmp_path)], root) == 0
+    out = capsys.readouterr().out
+    assert "01_perceptron: 2 submissions, 1 pairs" in out and "alice-correct / erin-late" in out
+    assert "left out: carol-corrupt: not a readable notebook" in out
+    md = (root / "reports" / "grading" / "index.md").read_text()
+    first = md.split("## 01_perceptron")[1].split("\n## ")[0]
+    assert "### Similar answers (copy detection)" in first and "| 1 | alice-correct / erin-late |" in first
+    assert "1 flagged" in first and "## 02_activations" in md and "## Students across assignments" in md
+    html = (root / "reports" / "grading" / "index.html").read_text()
+    assert "<table class='pair'>" in html

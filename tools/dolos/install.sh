@@ -12,6 +12,15 @@ fi
 for tool in node npm; do
   command -v "$tool" >/dev/null || { echo "error: $tool is not installed (bash tools/system-deps.sh hub)" >&2; exit 3; }
 done
+# node-gyp builds the grammars with make and a C++ compiler (Debian: make, g++); root with apt-get installs them
+if ! command -v make >/dev/null || ! command -v c++ >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends make g++ >/dev/null
+  else
+    echo "error: Dolos's install compiles C++: install make and g++ (sudo apt-get install -y make g++)" >&2
+    exit 3
+  fi
+fi
 mkdir -p "$dest"
 rm -f "$dest/.installed"
 cp tools/dolos/package.json tools/dolos/package-lock.json "$dest/"
