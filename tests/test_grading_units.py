@@ -325,17 +325,24 @@ def test_report_from_results(tmp_path):
                 "issues": [{"level": "error", "code": "corrupt", "message": "not valid JSON", "notebook": AID}],
                 "timings": {"total_s": 2.0, "kernel_start_s": 0.5, "run_s": 1.0, "first_cell_s": 0.4},
                 "cells": [{"cell": "test_and", "seconds": 0.2, "status": "ok"}], "notebooks": {}}]
+    entry = {"score": 0.0, "raw": 0.0, "late_penalty": 0.0, "timestamp": None, "seconds_late": 0,
+             "flagged": False, "missing": False}
     table = {AID: {"max_score": 7.0, "duedate": None, "students": {
-        "ada": {"score": 0.0, "raw": 0.0, "late_penalty": 0.0, "timestamp": None, "seconds_late": 0},
-        "bob": {"score": 5.6, "raw": 7.0, "late_penalty": 1.4, "timestamp": "x", "seconds_late": 97200}},
+        "ada": {**entry, "flagged": True},
+        "bob": {**entry, "score": 5.6, "raw": 7.0, "late_penalty": 1.4, "timestamp": "x", "seconds_late": 97200},
+        "cy": {**entry, "missing": True},    # on the roster, nothing handed in
+        "dee": {**entry, "flagged": True}},  # flagged in formgrader, by an instructor: no record of a run
         "cells": [{"notebook": AID, "cell": "test_and", "points": 1.0, "passed": 1, "graded": 2}]}}
-    path = report.write(tmp_path, results, table, {"jobs": 2, "wall_s": 3.0, "sandbox": True, "cpus": 2})
+    records = {f"{AID}/ada": results[0]}  # results.json: the reasons of the run that flagged it
+    path = report.write(tmp_path, results, table, {"jobs": 2, "wall_s": 3.0, "sandbox": True, "cpus": 2}, records)
     md = (tmp_path / "index.md").read_text()
     assert path.is_file() and (tmp_path / f"{AID}.png").is_file()
     assert "not valid JSON" in md and "1 d 3 h" in md and "| test_and | 1 | 1/2 | 50 % |" in md
+    assert "2 flagged" in md and "flagged in the gradebook (formgrader)" in md and "| cy | missing |" in md
     lines = []
-    report.print_summary(results, table, {"jobs": 2, "wall_s": 3.0}, lines.append)
+    report.print_summary(results, table, {"jobs": 2, "wall_s": 3.0}, lines.append, records)
     assert any("ada" in ln and "0/7!" in ln for ln in lines) and any("5.6/7L" in ln for ln in lines)
+    assert any(ln.startswith("cy") and "missing" in ln for ln in lines) and "\nFlagged (2):" in lines
 
 
 @pytest.mark.slow
