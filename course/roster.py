@@ -61,8 +61,10 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's byte-order mark is fine
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise RosterError(f"{path}: not UTF-8 text (save it as \"CSV UTF-8\")") from None
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if not header:

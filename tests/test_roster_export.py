@@ -44,6 +44,14 @@ def test_bad_roster_rows_are_refused_with_their_line(tmp_path, text, message):
     assert message in str(err.value)
 
 
+def test_unreadable_roster_files(tmp_path):
+    with pytest.raises(roster.RosterError, match="cannot read it"):
+        roster.read_csv(tmp_path / "none.csv")
+    (tmp_path / "latin1.csv").write_bytes("id,name\nab1,Jos\xe9\n".encode("latin-1"))
+    with pytest.raises(roster.RosterError, match="not UTF-8 text"):
+        roster.read_csv(tmp_path / "latin1.csv")
+
+
 def test_roster_columns_and_names(tmp_path):
     rows = roster.read_csv(write(tmp_path / "r.csv", "\ufeffID,Name,LMS ID\nab1,\"Doe, Jane\",77\ncd2,山田 太郎,\n"))
     assert rows == [{"id": "ab1", "first_name": "Jane", "last_name": "Doe", "email": "", "lms_user_id": "77"},
