@@ -111,7 +111,8 @@ def _is_proxy(value: Any) -> bool:
 def _same(a: Any, b: Any, lenient: bool = False) -> bool:
     """Equal as data.  Objects of the student's own classes (and handles on them) are equal
     only to themselves: their ``__eq__`` must not decide a check.  *lenient*: when the two
-    cannot be compared, count them as equal (for inputs_unchanged, not for a verdict)."""
+    cannot be compared, count them as equal, and nan as equal to nan (for inputs_unchanged,
+    an input compared with its own copy; never for a verdict, where nan equals nothing)."""
     if a is b:
         return True
     if _is_proxy(a) or _is_proxy(b) or type(a).__module__ == "__main__" or type(b).__module__ == "__main__":
@@ -119,10 +120,19 @@ def _same(a: Any, b: Any, lenient: bool = False) -> bool:
     try:
         if hasattr(a, "detach") and hasattr(b, "detach"):
             import torch
-            return a.shape == b.shape and bool(torch.equal(a.detach(), b.detach()))
+            a, b = a.detach(), b.detach()
+            if a.shape != b.shape or a.dtype != b.dtype:
+                return False
+            if torch.equal(a, b):
+                return True
+            if not (lenient and a.is_floating_point()):
+                return False
+            nan = a.isnan()   # nan where the copy had nan: unchanged
+            return torch.equal(nan, b.isnan()) and torch.equal(a.masked_fill(nan, 0), b.masked_fill(nan, 0))
         if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+            nan_ok = lenient and all(np.asarray(x).dtype.kind in "fc" for x in (a, b))
             return (np.shape(a) == np.shape(b)
-                    and bool(np.array_equal(a, b, equal_nan=True)))
+                    and bool(np.array_equal(a, b, equal_nan=nan_ok)))
         if isinstance(a, dict) and isinstance(b, dict):
             return a.keys() == b.keys() and all(_same(a[k], b[k], lenient) for k in a)
         if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -165,8 +175,9 @@ class Result:
                                    describe(self.value) if got is None else got, hint, problem))
 
     def close(self, expected: Any, hint: str | None = None, rtol: float = 1e-6,
-              atol: float = 1e-8) -> "Result":
-        """Numerically close to *expected* (same shape, no nan where not expected)."""
+              atol: float = 1e-8, equal_nan: bool = False) -> "Result":
+        """Numerically close to *expected* (same shape).  nan and inf match nothing unless the
+        test says ``equal_nan=True`` (a nan where *expected* has one)."""
         exp = np.asarray(_as_array(expected))
         try:
             got = _as_array(self.value)
@@ -175,7 +186,7 @@ class Result:
         if got.shape != exp.shape:
             self.fail(f"shape {exp.shape}: {describe(expected)}", hint,
                       f"returned shape {got.shape}, not {exp.shape}.")
-        if not np.allclose(got, exp, rtol=rtol, atol=atol, equal_nan=True):
+        if not np.allclose(got, exp, rtol=rtol, atol=atol, equal_nan=equal_nan):
             bad = "" if got.size <= 1 else (
                 f" (largest difference {np.nanmax(np.abs(got - exp)):.3g})"
                 if np.isfinite(got).all() else " (it contains nan or inf)")
@@ -242,15 +253,21 @@ class Result:
         return self
 
 
-def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
-    """Call student code quietly; an exception becomes a readable CheckFailure."""
+def call(fn: Callable, *args, _name: str | None = None, _object: bool = False, **kwargs) -> Result:
+    """Call student code quietly; an exception becomes a readable CheckFailure.
+
+    While the judge grades, what a student's function returns must be data (numbers, strings,
+    arrays, tensors, and lists, tuples and dicts of them); ``_object=True`` says the test asks
+    for an object instead (a model, a logger), which stays in the student's kernel as a handle.
+    """
     __tracebackhide__ = True
     fn_text = (_name or getattr(fn, "__qualname__", "").split("<locals>.")[-1]
                or getattr(fn, "__name__", None) or repr(fn))
     before = tuple(_snapshot(a) for a in args)
     before_kw = {k: _snapshot(v) for k, v in kwargs.items()}
     try:
-        with quietly():
+        from .sides import objects_allowed
+        with quietly(), objects_allowed(_object):
             value = fn(*args, **kwargs)
     except CheckFailure:
         raise
@@ -261,6 +278,10 @@ def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
                                    "is not written yet.")) from None
     except Exception as exc:
         r = Result(fn_text, args, kwargs, None, before, before_kw)
+        if getattr(exc, "_judge_rule_", False):  # the judge's contract: what was returned is not data
+            raise CheckFailure(_format(r.call_text, "data (numbers, arrays, tensors, lists or dicts of them)",
+                                       str(exc), "return the values themselves, not an object of your own",
+                                       "did not return data.")) from None
         where = getattr(exc, "remote_where", None)  # raised in the student's kernel (the judge)
         lineno, name = where or tuple(traceback.extract_tb(exc.__traceback__)[-1])[1:3]
         got = f"{type(exc).__name__}: {exc} (line {lineno} of {name})"
@@ -270,13 +291,14 @@ def call(fn: Callable, *args, _name: str | None = None, **kwargs) -> Result:
     return Result(fn_text, args, kwargs, value, before, before_kw)
 
 
-def close_enough(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
-    """True when *a* and *b* have the same shape and close values."""
+def close_enough(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-8, equal_nan: bool = False) -> bool:
+    """True when *a* and *b* have the same shape and close values (nan matches nothing unless
+    *equal_nan*)."""
     try:
         x, y = _as_array(a), _as_array(b)
     except Exception:
         return False
-    return x.shape == y.shape and bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=True))
+    return x.shape == y.shape and bool(np.allclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def is_number(value: Any) -> bool:

@@ -13,6 +13,8 @@ offset, flip half of the images, then scale to [0, 1] and standardise.
 """
 from __future__ import annotations
 
+import secrets
+
 import numpy as np
 import torch
 
@@ -171,8 +173,13 @@ def accuracy_on_test_set(model: torch.nn.Module, batch_size: int = 500, device="
 
     images, labels = load_cifar10_arrays(train=False, show_progress=False)
     use_channels_last(model, device)
-    logits = predict(model, images, batch_size=batch_size, device=device)
-    if logits.ndim != 2 or logits.shape != (len(labels), len(CLASSES)):
-        raise ValueError(f"the model returned shape {tuple(logits.shape)} for {len(labels)} images; "
+    # the images in an order nobody can predict: a copy of the test set may be sorted by class, and the
+    # model (graded: in the student's kernel) must not learn a label from an image's position
+    order = np.random.default_rng(secrets.randbits(64)).permutation(len(labels))
+    shuffled = predict(model, images[order], batch_size=batch_size, device=device)
+    if shuffled.ndim != 2 or shuffled.shape != (len(labels), len(CLASSES)):
+        raise ValueError(f"the model returned shape {tuple(shuffled.shape)} for {len(labels)} images; "
                          f"expected ({len(labels)}, {len(CLASSES)})")
-    return float((logits.argmax(dim=1).numpy() == labels).mean())
+    predicted = np.empty(len(labels), dtype=np.int64)
+    predicted[order] = shuffled.argmax(dim=1).numpy()
+    return float((predicted == labels).mean())

@@ -4,14 +4,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .sides import on_student_objects
+from .sides import objects_allowed, on_student_objects
 
 __all__ = ["count_parameters", "count_macs"]
 
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters (weights and biases)."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+    with objects_allowed():   # graded: the model lives in the student's kernel; its parameters are handles
+        return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def count_macs(model: nn.Module, input_shape=(1, 3, 32, 32)) -> int:
@@ -31,12 +32,14 @@ def count_macs(model: nn.Module, input_shape=(1, 3, 32, 32)) -> int:
             total += output.numel() * module.in_features
 
     hook = on_student_objects(hook)   # under grading, the model may live in the student's kernel
-    handles = [m.register_forward_hook(hook) for m in model.modules()
-               if isinstance(m, (nn.Conv2d, nn.Linear))]
+    with objects_allowed():           # (its layers are objects the test reads, not answers)
+        handles = [m.register_forward_hook(hook) for m in model.modules()
+                   if isinstance(m, (nn.Conv2d, nn.Linear))]
     was_training = model.training
     try:
         model.eval()
-        device = next((p.device for p in model.parameters()), torch.device("cpu"))
+        with objects_allowed():
+            device = next((p.device for p in model.parameters()), torch.device("cpu"))
         with torch.no_grad():
             model(torch.zeros(input_shape, device=device))
     finally:

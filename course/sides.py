@@ -80,6 +80,42 @@ def on_student_objects(fn):
     return fn
 
 
+def same_start(model, twin, seed: int, prime=()):
+    """Give the test's *twin* weights from the test's own generator (seeded with *seed*), run it
+    forward on each batch of *prime* in training mode (batch normalisation's running statistics),
+    then send its whole state to *model*, the object the student's code trains or evaluates.
+
+    Nothing is read back from *model*: the reference the test computes with *twin* is the test's
+    own, whatever the student's kernel does to its copy.  Returns *twin*."""
+    import torch
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for param in twin.parameters():
+            param.copy_(torch.rand(param.shape, generator=gen, dtype=param.dtype) - 0.5)
+        if prime:
+            twin.train()
+            for batch in prime:
+                twin(batch)
+    model.load_state_dict(twin.state_dict())
+    return twin
+
+
+class objects_allowed:
+    """``with objects_allowed():`` a student's function may return an object (a model, a logger):
+    the test asked for one.  Anywhere else, in the judge, what it returns must be data."""
+
+    def __init__(self, allowed: bool = True):
+        self.allowed = bool(allowed)
+
+    def __enter__(self):
+        if _link is not None and self.allowed:
+            _link.objects_allowed += 1
+
+    def __exit__(self, *exc):
+        if _link is not None and self.allowed:
+            _link.objects_allowed -= 1
+
+
 def in_judge() -> bool:
     """True while the judge runs this test cell (the student's objects are handles)."""
     return _link is not None

@@ -17,7 +17,7 @@ from queue import Empty
 
 from jupyter_core.utils import run_sync
 from nbformat.notebooknode import NotebookNode, from_dict
-from traitlets import Bool, Dict, Int, Unicode
+from traitlets import Bool, Dict, Int, List, Unicode
 from traitlets.config import Configurable
 
 from course.judge.host import BASELINE_CODE, JudgeFailed, JudgeHost, agent_code
@@ -43,6 +43,8 @@ class JudgedCells(Configurable):
     judge_python = Unicode("", help="the judge's interpreter (empty: the grader's; .venv-tf's for the TF "
                             "notebooks)").tag(config=True)
     judge_reply_s = Int(5, help="seconds the kernel has to return from serving the judge").tag(config=True)
+    judge_withheld = List(Unicode(), help="withheld data the judge never sends to the kernel "
+                          "(metadata.dlcourse.withheld)").tag(config=True)
     judge_probe = Bool(True, help="flag the integrity probe's findings (False only in the test suite's "
                        "defences-off runs)").tag(config=True)
 
@@ -59,14 +61,18 @@ class JudgedCells(Configurable):
             from .sandbox import Limits, Sandbox
             spec = dict(self.judge_sandbox)
             box = Sandbox(limits=Limits(**spec.pop("limits", {})), **spec)
-            box.env = {**box.env, "PYTHONSAFEPATH": "1", "MPLBACKEND": "Agg"}
+            box.env = {**box.env, "PYTHONSAFEPATH": "1", "MPLBACKEND": "Agg", **self._judge_env()}
             uid = self.judge_uid if os.geteuid() == 0 else None
             if uid is not None:
                 os.chown(folder, uid, uid)
             os.chmod(folder, 0o755)
             wrap = lambda argv: box.command(argv, workdir=self.workdir, runtime_dir=str(folder),  # noqa: E731
                                             name=self.judge_workdir_name, uid=uid)
-        self._judge_host = JudgeHost(folder, wrap=wrap, cwd=self.workdir or None, python=self.judge_python or None)
+        self._judge_host = JudgeHost(folder, wrap=wrap, cwd=self.workdir or None, python=self.judge_python or None,
+                                     env=self._judge_env())
+
+    def _judge_env(self) -> dict:
+        return {"DLCOURSE_JUDGE_WITHHELD": ",".join(self.judge_withheld)} if self.judge_withheld else {}
 
     def _judge_stop(self) -> None:
         if self._judge_host is not None:

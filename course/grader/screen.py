@@ -52,16 +52,41 @@ def _clean(source: str) -> str:
                      for line in source.splitlines())
 
 
-def _module_aliases(tree) -> set[str]:
-    """Other names a cell gives those modules (``import course.cifar_fast as fast``, ``from torch import nn``)."""
-    roots = {"numpy", "torch", "math", "course", "builtins", "sys"}
+_ROOTS = {"numpy", "torch", "math", "course", "builtins", "sys", "tensorflow", "keras", "operator", "functools"}
+
+
+def _module_aliases(tree, patched: set[str]) -> set[str]:
+    """Other names a cell gives those modules and what is in them (``import course.cifar_fast as fast``,
+    ``from torch import nn``, ``m = torch.nn``, ``L = sys.modules["torch"].nn.Linear``)."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {a.asname for a in node.names if a.asname and a.name.split(".")[0] in roots}
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in roots:
+            names |= {a.asname or a.name.split(".")[0] for a in node.names if a.name.split(".")[0] in _ROOTS}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _ROOTS:
             names |= {a.asname or a.name for a in node.names}
+    for _ in range(3):   # an alias of an alias
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                if _rooted(node.value, patched | names):
+                    names |= {t.id for t in targets if isinstance(t, ast.Name)}
     return names
+
+
+def _rooted(node, patched: set[str]) -> bool:
+    """An attribute chain, index or call that starts at one of the *patched* names or ``sys.modules``
+    (``torch.nn.Linear``, ``sys.modules["torch"]``, ``getattr(torch, "nn")``, ``vars(np)``)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        if isinstance(node, ast.Call):   # only getattr(m, ...) and vars(m) are m again; m.f(...) is a value
+            if isinstance(node.func, ast.Name) and node.func.id in ("getattr", "vars") and node.args:
+                node = node.args[0]
+                continue
+            return False
+        if isinstance(node, ast.Attribute) and node.attr == "modules" and isinstance(node.value, ast.Name) \
+                and node.value.id == "sys":
+            return True
+        node = node.value
+    return isinstance(node, ast.Name) and node.id in patched
 
 
 def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
@@ -71,7 +96,7 @@ def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
         tree = ast.parse(_clean(source))
     except SyntaxError:
         return found
-    patched = _PATCHED_MODULES | _module_aliases(tree)
+    patched = _PATCHED_MODULES | _module_aliases(tree, set(_PATCHED_MODULES))
     for node in ast.walk(tree):
         line = getattr(node, "lineno", "?")
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -114,22 +139,27 @@ def screen_source(source: str, hidden: tuple[str, ...] = ()) -> list[str]:
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.Delete)):
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             for target in targets:
-                root = target
-                while isinstance(root, ast.Attribute):
-                    root = root.value
                 text = ast.unparse(target)
-                if target is not root and isinstance(root, ast.Name) and root.id in patched \
+                if isinstance(target, (ast.Attribute, ast.Subscript)) and _rooted(target.value, patched) \
                         and not text.startswith(_SETTINGS):
                     found.append(f"assigns to {text} (line {line})")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CALLS:
             found.append(f"{_CALLS[node.func.id]} (line {line})")
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr") \
                 and node.args:
-            root = node.args[0]
-            while isinstance(root, ast.Attribute):
-                root = root.value
-            if isinstance(root, ast.Name) and root.id in patched:
+            name = node.args[1] if len(node.args) > 1 else None
+            dunder = isinstance(name, ast.Constant) and str(name.value) in _MAGIC
+            if _rooted(node.args[0], patched) or dunder:
                 found.append(f"calls {node.func.id} on {ast.unparse(node.args[0])} (line {line})")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type" \
+                and len(node.args) == 3:
+            members = node.args[2]
+            keys = {str(k.value) for k in getattr(members, "keys", []) if isinstance(k, ast.Constant)}
+            bases = ast.unparse(node.args[1])
+            if keys & _MAGIC or not isinstance(members, ast.Dict) or \
+                    any(b in bases for b in _BUILTIN_BASES):
+                found.append(f"builds a class with type(...) that decides comparisons, conversions or is a "
+                             f"number ({ast.unparse(node)[:80]}) (line {line})")
     return list(dict.fromkeys(found))
 
 

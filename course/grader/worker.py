@@ -323,6 +323,7 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
         c.GuardedExecute.judge_dir = str(judge_dir)
         c.GuardedExecute.judge_workdir_name = job.assignment
         c.GuardedExecute.judge_uid = random.SystemRandom().randrange(1_000_000, 2_000_000_000)
+        c.GuardedExecute.judge_withheld = list(policy.get("withheld") or [])
         from .. import tf_env
         if tf_env.needs_tf(job.assignment, Path(settings.root)):  # the judge imports TensorFlow, never torch
             c.GuardedExecute.judge_python = str(tf_env.python())

@@ -108,6 +108,108 @@ def _watched():
     return found
 
 
+#: library classes and functions the tests use (06-10): a student's cell must not replace them
+_LIBRARY_METHODS = {
+    "torch.nn.Module": ("__call__", "_call_impl", "state_dict", "load_state_dict", "parameters", "named_parameters",
+                        "buffers", "modules", "children", "train", "eval", "to", "cpu", "zero_grad", "apply",
+                        "register_forward_hook", "__setattr__", "__getattr__", "_apply"),
+    "torch.nn.Linear": ("forward", "reset_parameters", "__init__"),
+    "torch.nn.Conv2d": ("forward", "_conv_forward", "__init__"),
+    "torch.nn.modules.conv._ConvNd": ("reset_parameters",),
+    "torch.nn.modules.batchnorm._BatchNorm": ("forward", "reset_parameters", "reset_running_stats"),
+    "torch.nn.Sequential": ("forward", "__getitem__", "__iter__"),
+    "torch.nn.ReLU": ("forward",), "torch.nn.Sigmoid": ("forward",), "torch.nn.Tanh": ("forward",),
+    "torch.nn.Flatten": ("forward",), "torch.nn.Dropout": ("forward",), "torch.nn.MaxPool2d": ("forward",),
+    "torch.nn.CrossEntropyLoss": ("forward",), "torch.nn.MSELoss": ("forward",), "torch.nn.L1Loss": ("forward",),
+    "torch.optim.Optimizer": ("zero_grad", "__init__"), "torch.optim.SGD": ("step",), "torch.optim.Adam": ("step",),
+    "torch.utils.data.DataLoader": ("__iter__", "__init__", "__len__"),
+    "torch.utils.data.TensorDataset": ("__getitem__", "__len__"), "torch.utils.data.Subset": ("__getitem__", "__len__"),
+    "torch.Tensor": ("backward", "__eq__", "numpy", "item", "tolist", "__array__", "detach", "clone", "to", "cpu"),
+    "numpy.random.RandomState": ("seed",),
+}
+_LIBRARY_FUNCTIONS = {
+    "torch": ("tensor", "from_numpy", "as_tensor", "equal", "allclose", "isclose", "manual_seed", "sigmoid", "relu",
+              "randn", "rand", "randint", "zeros", "ones", "arange", "cat", "stack", "where", "save", "load"),
+    "torch.nn.functional": ("linear", "conv2d", "relu", "sigmoid", "cross_entropy", "mse_loss", "l1_loss", "batch_norm",
+                            "softmax", "max_pool2d", "dropout"),
+    "torch.utils.data": ("random_split",),
+    "numpy": ("mean", "sum", "exp", "log", "array", "zeros", "ones", "dot", "matmul", "maximum", "isnan", "nanmax",
+              "argmax", "concatenate", "stack", "where", "copyto", "array_equal", "allclose"),
+    "numpy.random": ("seed", "rand", "randn", "default_rng"),
+}
+
+
+def _home(module_name: str) -> str | None:
+    """The folder a library's own code lives in (None when it is not loaded)."""
+    root = sys.modules.get(module_name.split(".")[0])
+    path = getattr(root, "__file__", None)
+    return os.path.dirname(os.path.realpath(path)) + os.sep if isinstance(path, str) else None
+
+
+def _resolve(dotted: str):
+    module_name, found = dotted, None
+    while module_name:
+        if module_name in sys.modules:
+            found = sys.modules[module_name]
+            for part in dotted[len(module_name):].strip(".").split(".") if dotted != module_name else []:
+                found = getattr(found, part, None)
+            return found
+        module_name = module_name.rpartition(".")[0]
+    return None
+
+
+def _foreign(obj, home: str) -> bool:
+    """True when *obj* (a function, method or class) is not the library's own: code defined elsewhere."""
+    if isinstance(obj, (staticmethod, classmethod)):
+        obj = obj.__func__
+    obj = getattr(obj, "__func__", obj)
+    code = getattr(obj, "__code__", None)
+    if code is not None and not os.path.isabs(code.co_filename):   # compiled (Cython): its module says
+        return str(getattr(obj, "__module__", "") or "").split(".")[0] != os.path.basename(home.rstrip(os.sep))
+    if code is not None:
+        return not os.path.realpath(code.co_filename).startswith(home)
+    if isinstance(obj, type):
+        module = sys.modules.get(getattr(obj, "__module__", "") or "")
+        path = getattr(module, "__file__", None)
+        return not (isinstance(path, str) and os.path.realpath(path).startswith(home)) and \
+            obj.__module__.split(".")[0] not in ("builtins", "torch", "numpy") or "<" in obj.__qualname__
+    return not callable(obj) and obj is not None   # a C function or descriptor is the library's own
+
+
+def library_patches() -> list[str]:
+    """The library classes and functions the tests use that a cell replaced with code of its own."""
+    found = []
+    for dotted, names in [*_LIBRARY_METHODS.items(), *_LIBRARY_FUNCTIONS.items()]:
+        home = _home(dotted)
+        owner = _resolve(dotted) if home else None
+        if owner is None:
+            continue
+        if dotted in _LIBRARY_METHODS and _foreign(owner, home):
+            found.append(f"{dotted} was replaced")
+            continue
+        for name in names:
+            attr = owner.__dict__.get(name, getattr(owner, name, None)) if isinstance(owner, type) else \
+                getattr(owner, name, None)
+            if attr is not None and _foreign(attr, home):
+                found.append(f"{dotted}.{name} was replaced or patched")
+    return found
+
+
+def _agent_code() -> dict:
+    """The agent's own functions and its link's methods, as they are now."""
+    from . import link, wire
+    found = {}
+    for module in (sys.modules[__name__], link, wire):
+        for name, obj in list(vars(module).items()):
+            if callable(obj) and getattr(obj, "__module__", None) == module.__name__:
+                found[f"{module.__name__}.{name}"] = (obj, getattr(obj, "__code__", None))
+    for cls in (link.Link, link.Proxy):
+        for name, obj in list(vars(cls).items()):
+            if callable(obj):
+                found[f"{cls.__qualname__}.{name}"] = (obj, getattr(obj, "__code__", None))
+    return found
+
+
 def _hooks(shell) -> dict:
     if shell is None:
         return {}
@@ -140,7 +242,7 @@ def baseline() -> None:
         return
     here = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", ".", here)]
-    _base = {"hooks": _hooks(_shell()), "watched": _watched()}
+    _base = {"hooks": _hooks(_shell()), "watched": _watched(), "agent": _agent_code()}
 
 
 def _added(now: list, before: list) -> list:
@@ -179,6 +281,12 @@ def probe() -> list[str]:
             now_value[0] is value[0] and now_value[1] is value[1])
         if not same:
             found.append(f"{name} was replaced or patched")
+    found += library_patches()
+    now_agent = _agent_code()
+    for name, (obj, code) in _base.get("agent", {}).items():
+        now_obj, now_code = now_agent.get(name, (None, None))
+        if now_obj is not obj or now_code is not code or (code is not None and obj.__code__ is not code):
+            found.append(f"the grader's agent code {name} was replaced")
     here = os.path.realpath(os.getcwd())
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__file__", None)

@@ -54,6 +54,16 @@ class RemoteError(Exception):
     """An exception raised on the other end that is not one of Python's own."""
 
 
+class JudgeRule(TypeError):
+    """The judge's contract refused a step of a test: it would hand the test's own value to the
+    student's object, or use a student's object where the test needs data.  The check fails."""
+    _judge_rule_ = True
+
+
+class Withheld(JudgeRule):
+    """Withheld ground truth (07's test targets, 08's test labels) on its way to the kernel."""
+
+
 def remote_error(type_name: str, message: str, where) -> BaseException:
     """The other end's exception, as an instance of a builtin type where it was one."""
     name = str(type_name)[:100]
@@ -106,6 +116,11 @@ class Link:
         self._sids = 0
         self._recent: list = []     # arrays received since our last message: alive until it is sent
         self._side = "j" if strict else "k"
+        self.objects_allowed = 0    # > 0 while a test asks a student's function for an object
+        self.guard = None           # the judge's WithheldGuard: ground truth that never crosses
+        self.passthrough = 0        # > 0 while a test's on_student_objects callback computes
+        self._by_value = False      # the kernel, replying to a call: tensors with a graph as values too
+        self._keep = False          # the kernel, replying to a call for an object: tensors as handles
 
     # --- encoding -------------------------------------------------------------------
     def export(self, obj) -> int:
@@ -131,6 +146,9 @@ class Link:
             if obj._link is self:
                 return {"Y": obj._id}
             raise wire.WireError("a handle from another connection")
+        if self.guard is not None and (t in (list, tuple) and len(obj) >= self.guard.K or
+                                       isinstance(obj, (np.ndarray, np.generic)) or _is_tensor(obj)):
+            self.guard.refuse(obj)
         if depth < MAX_DEPTH:
             if isinstance(obj, np.ndarray) and wire.is_plain_array(obj):
                 blobs.append(wire.array_bytes(obj))
@@ -184,8 +202,11 @@ class Link:
             return {"MF": str(obj).replace("torch.", "")}
         if type(obj) is torch.Tensor and not obj.requires_grad and obj.is_meta:    # shape and dtype, no data
             return {"TM": list(obj.shape), "dt": str(obj.dtype).replace("torch.", "")}
-        if type(obj) is torch.Tensor and not obj.requires_grad and obj.layout == torch.strided \
-                and not obj.is_quantized:
+        if self._keep and isinstance(obj, torch.Tensor):
+            return None
+        graph = obj.requires_grad if isinstance(obj, torch.Tensor) else False
+        if (type(obj) is torch.Tensor and not graph or self._by_value and type(obj) in (torch.Tensor, torch.nn.Parameter)) \
+                and obj.layout == torch.strided and not obj.is_quantized and not obj.is_meta:
             data = obj.detach().cpu()
             if data.dtype in (torch.bfloat16, torch.float16):
                 data = data.float()
@@ -194,7 +215,10 @@ class Link:
             except (TypeError, RuntimeError):
                 return None
             blobs.append(wire.array_bytes(arr))
-            return {"TN": len(blobs) - 1, "dt": str(obj.dtype).replace("torch.", ""), "dev": obj.device.type}
+            found = {"TN": len(blobs) - 1, "dt": str(obj.dtype).replace("torch.", ""), "dev": obj.device.type}
+            if graph:
+                found["rg"] = True
+            return found
         return None
 
     def _encode_tf(self, tf, obj, blobs):
@@ -306,6 +330,8 @@ class Link:
         device = str(v.get("dev", "cpu"))
         if device == "cuda" and torch.cuda.is_available():
             tensor = tensor.to(device)
+        if v.get("rg") is True and tensor.is_floating_point():   # the student's tensor had a graph
+            tensor.requires_grad_(True)
         return tensor
 
     # --- arrays both ends hold ------------------------------------------------------
@@ -376,10 +402,27 @@ class Link:
     def request(self, op: str, *args, kwargs: dict | None = None):
         if self.sock is None:
             raise wire.PeerGone("no connection to the student's kernel")
+        side = data = False
+        held: frozenset = frozenset()
+        if self.strict and not self.passthrough:
+            side = _police(op, args, kwargs or {})
+            data = op == "call" and not side and not self.objects_allowed
+            if data:   # handles the test holds already (model.eval() returns the model itself)
+                held = frozenset(self._proxies.keys())
+        value = self._request(op, args, kwargs, data)
+        if self.strict and not self.passthrough:
+            _admit(self, op, args, side, value, held)
+        return value
+
+    def _request(self, op: str, args: tuple, kwargs: dict | None, data: bool = False):
         self._seq += 1
         n = self._seq
         blobs: list[bytes] = []
         header = {"k": "q", "n": n, "op": op, "a": [self.encode(a, blobs) for a in args]}
+        if data:    # what the student's function returns is data: a tensor with a graph by value
+            header["bv"] = True
+        elif self.strict and op == "call" and self.objects_allowed and not self.passthrough:
+            header["kp"] = True     # the test asked for the object: a tensor too stays where it lives
         torch = _torch()
         if torch is not None:  # the caller's autograd mode holds for what it asks (no_grad, eval loops)
             header["g"] = bool(torch.is_grad_enabled())
@@ -434,7 +477,12 @@ class Link:
                 else contextlib.nullcontext()
             with capture, grad:
                 value, back = self._handle(str(h.get("op")), args, kwargs)
-            reply["v"] = self.encode(value, blobs)
+            self._by_value = bool(h.get("bv")) and not self.strict
+            self._keep = bool(h.get("kp")) and not self.strict
+            try:
+                reply["v"] = self.encode(value, blobs)
+            finally:
+                self._by_value = self._keep = False
             reply["back"] = [[k, self.encode(x, blobs)] for k, x in back]
         except wire.PeerGone:
             raise
@@ -457,7 +505,12 @@ class Link:
         if op == "call":
             fn, rest = args[0], args[1:]
             before = _array_copies(rest, kwargs)
-            value = fn(*rest, **kwargs)
+            passthrough = self.strict and getattr(fn, "_judge_passthrough_", False) is True
+            self.passthrough += passthrough
+            try:
+                value = fn(*rest, **kwargs)
+            finally:
+                self.passthrough -= passthrough
             back = [(i + 1, x) for i, x in enumerate(rest) if _changed(before.get(i), x)]
             back += [(k, x) for k, x in kwargs.items() if _changed(before.get(k), x)]
             return value, back
@@ -510,6 +563,80 @@ class Link:
         if self.sock is not None:
             with contextlib.suppress(OSError):
                 wire.send(self.sock, {"k": "bye"}, [])
+
+
+#: requests that hand the other operand to the object: refused on a student's object with a test value
+_COMBINING = frozenset(_BINARY) | {"eq", "ne", "lt", "le", "gt", "ge", "contains"}
+_INDEX_TYPES = (int, str, bool, type(None), type(Ellipsis))
+
+
+def _plain_index(key, depth: int = 0) -> bool:
+    """An index a test writes (``h[0]``, ``h['W1']``, ``h[:, 1]``): no array of the test's data."""
+    if isinstance(key, _INDEX_TYPES) and not isinstance(key, float):
+        return True
+    if isinstance(key, slice):
+        return all(isinstance(v, _INDEX_TYPES) for v in (key.start, key.stop, key.step))
+    return type(key) is tuple and depth < 2 and all(_plain_index(k, depth + 1) for k in key)
+
+
+def _police(op: str, args: tuple, kwargs: dict) -> bool:
+    """The judge, before a request: refuse one that would hand a test value to a student's object
+    (an operator, a comparison, ``in``, an index made of data).  Returns whether the request is
+    about an object the test built itself (``student_side``), whose results may be objects."""
+    target = args[0] if args else None
+    if op == "module":
+        return True
+    if not is_proxy(target):
+        return False
+    if target._side:
+        return True
+    others = [*args[1:], *kwargs.values()] if op in _COMBINING else []
+    if op == "getitem" and len(args) > 1 and not _plain_index(args[1]) and not is_proxy(args[1]):
+        others = [args[1]]
+    if any(not is_proxy(x) for x in others):
+        what = {"getitem": "indexed it with the test's data"}.get(op, f"applied '{op}' with the test's value")
+        raise JudgeRule(f"the test {what} on {_named(target)}, an object in your kernel; only data a test "
+                        "passes to a call crosses (return arrays, tensors or numbers, not objects)")
+    return False
+
+
+def _admit(link: Link, op: str, args: tuple, side: bool, value, held: frozenset = frozenset()) -> None:
+    """The judge, after a request: what a student's function returns is data, unless the test
+    asked for an object (a class called, ``call(..., _object=True)``), built the callee itself,
+    or holds the object returned already (``model.eval()`` returns ``model``)."""
+    for proxy in _proxies_in(value):
+        if side:
+            object.__setattr__(proxy, "_side", True)
+    if op != "call" or side or link.objects_allowed > 0:
+        return
+    target = args[0]
+    if is_proxy(target) and any(m in ("builtins.type", "abc.ABCMeta") for m in target._mro):
+        return  # a class: its instance is the object the test asked for by name
+    found = next((p for p in _proxies_in(value) if p._id not in held), None)
+    if found is not None:
+        raise JudgeRule(f"{_named(target)} returned {_named(found)}, not data "
+                        "(numbers, strings, arrays, tensors, or lists, tuples and dicts of them)")
+
+
+def _proxies_in(value, depth: int = 0):
+    if is_proxy(value):
+        yield value
+    elif depth < MAX_DEPTH and type(value) in (list, tuple, set, frozenset):
+        for x in value:
+            yield from _proxies_in(x, depth + 1)
+    elif depth < MAX_DEPTH and type(value) is dict:
+        for x in [*value.keys(), *value.values()]:
+            yield from _proxies_in(x, depth + 1)
+
+
+def _named(proxy) -> str:
+    """How a message names a handle: its function's name, or 'a Foo'."""
+    if not is_proxy(proxy):
+        return f"a {type(proxy).__name__}"
+    if proxy._name:
+        return f"`{proxy._name}`"
+    kind = next(iter(proxy._mro), "object").rsplit(".", 1)[-1]
+    return f"a `{kind}`"
 
 
 def _holds_proxy(obj, depth: int = 0) -> bool:
@@ -687,7 +814,7 @@ class Proxy:
     asks the other end; ``np.asarray(proxy)`` fetches the value.
     """
     _judge_proxy_ = True
-    __slots__ = ("_link", "_id", "_name", "_mro", "__weakref__")
+    __slots__ = ("_link", "_id", "_name", "_mro", "_side", "__weakref__")
     __array_ufunc__ = None          # NumPy: let the reflected operators below run remotely
 
     def __init__(self, link: Link, oid: int, name: str = "", mro: tuple = ()):
@@ -695,6 +822,7 @@ class Proxy:
         object.__setattr__(self, "_id", oid)
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_mro", mro)
+        object.__setattr__(self, "_side", False)    # the judge: built by the test (student_side)?
 
     @property
     def __class__(self):
@@ -769,6 +897,8 @@ class Proxy:
         return func(*[fetch(a) for a in args], **{k: fetch(v) for k, v in kwargs.items()})
 
     def __instancecheck__(self, obj):
+        if not is_proxy(obj):   # one of the test's own values is never an instance of a kernel class
+            return False
         return self._link.request("isinstance", obj, self)
 
     def __subclasscheck__(self, cls):

@@ -191,6 +191,7 @@ class Judge:
         self.ns = TestNamespace(self.link)
         sides._link = self.link   # course.sides: the student's modules and globals are the kernel's
         self.pending: list[str] = []
+        self.guard_loaded = False
         _ON_LOAD.append(lambda: mirror_seeds(self.link))
 
     def setup(self, source: str) -> None:
@@ -203,7 +204,18 @@ class Judge:
         if status != "ok" and any(o.get("ename") == "NameError" for o in outputs):
             self.pending.append(source)
 
+    def load_guard(self) -> None:
+        """The withheld values this run never sends (``DLCOURSE_JUDGE_WITHHELD``), read once."""
+        if self.guard_loaded:
+            return
+        self.guard_loaded = True
+        names = [n for n in os.environ.get("DLCOURSE_JUDGE_WITHHELD", "").split(",") if n]
+        if names:
+            from . import guard
+            self.link.guard = guard.load(names)
+
     def test(self, source: str, name: str, timeout: float) -> dict:
+        self.load_guard()   # a failure here is the grader's (JudgeFailed), never a student's pass
         deadline = time.monotonic() + timeout
         self.listener.settimeout(min(ACCEPT_S, timeout))
         try:
