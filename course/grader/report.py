@@ -55,7 +55,8 @@ def flag_reasons(table: dict, records: dict) -> list[tuple[str, str, list[tuple[
         for sid, e in sorted(table[aid]["students"].items()):
             if e["flagged"]:
                 why = _reasons(records.get(f"{aid}/{sid}", {}))
-                out.append((aid, sid, why or [("warning", "flagged in the gradebook (formgrader)")]))
+                out.append((aid, sid, why or [("warning", "flagged in the gradebook (in formgrader, or by an earlier "
+                                                           "run; the latest run found nothing: unflag it there)")]))
     return out
 
 
