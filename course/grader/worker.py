@@ -59,6 +59,7 @@ DEFENCES = {
     "repairs": "the notebook is graded as handed in (no test cell's metadata, tags or type put back)",
     "scoring": "nbgrader scores the test cells' outputs itself (no GuardScores)",
     "code_files": "code files handed in beside the notebook are given to the kernel",
+    "safe_path": "the kernel runs without PYTHONSAFEPATH: its folder is on sys.path, as in plain Jupyter",
 }
 
 
@@ -316,6 +317,9 @@ def _config(settings: Settings, course: Path, job: Job, work: Path, runtime: Pat
     if settings.sandbox is not None and policy.get("withheld") and "withheld" not in off:  # issue 10: the judge reads the real data
         c.SandboxKernelManager.sandbox = withheld_data(c.SandboxKernelManager.sandbox, policy["withheld"],
                                                        Path(settings.scratch) / "withheld")
+    if settings.sandbox is not None and "safe_path" in off:  # an empty PYTHONSAFEPATH is no PYTHONSAFEPATH
+        box = c.SandboxKernelManager.sandbox
+        c.SandboxKernelManager.sandbox = {**box, "env": {**box.get("env", {}), "PYTHONSAFEPATH": ""}}
     if policy.get("judge") and "judge" not in off:
         judge_dir = _reset(runtime.parent / "judge")
         c.GuardedExecute.judge = True
