@@ -259,8 +259,14 @@ def graded(tmp_path_factory):
                     folder.mkdir(parents=True)
                     (folder / "timestamp.txt").write_text("2026-04-20 10:00:00.000000 UTC\n")
                     build(aid, attack)(folder)
-        assert grade_class("all", submitted=submitted, jobs=2, root=course, cell_timeout=120,
-                           notebook_timeout=300) == 0
+        record = tmp / run / "sent"      # a copy of every message each judge sends to its kernel
+        record.mkdir()
+        os.environ["DLCOURSE_JUDGE_RECORD"] = str(record)
+        try:
+            assert grade_class("all", submitted=submitted, jobs=2, root=course, cell_timeout=120,
+                               notebook_timeout=300) == 0
+        finally:
+            del os.environ["DLCOURSE_JUDGE_RECORD"]
         runs[run] = course
     return runs
 
@@ -297,3 +303,70 @@ def test_without_withholding_the_same_attack_would_gain(graded, aid):
     assert any(isinstance(v, int) and v > 0 for v in report.values()), report
     for gid, points in METRIC_TESTS[aid].items():
         assert attack[gid] == (points, points), (gid, attack[gid], report)
+
+
+def _sent_values(folder: Path):
+    """Every array and list of numbers in the messages the judges sent (their records)."""
+    from course.judge import wire
+
+    def numbers(value):
+        if isinstance(value, list):
+            if len(value) >= 16 and all(type(v) in (int, float) for v in value):
+                yield np.asarray(value, dtype=np.float64)
+            for v in value:
+                yield from numbers(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from numbers(v)
+
+    for path in sorted(folder.glob("*.bin")):
+        for header, blobs in wire.messages(path.read_bytes()):
+            yield from numbers(header)
+            for blob in blobs:
+                if blob[:6] == b"\x93NUMPY":
+                    arr = wire.array_from(blob)
+                    if arr.dtype.kind in "biuf":
+                        yield arr
+
+
+def _holds_run(arr: np.ndarray, runs: set) -> bool:
+    """True when *arr* holds 16 consecutive values (as float32) equal to one of *runs* (independent of
+    the judge's own guard: a sliding window, compared as bytes; only windows whose first value starts
+    a run are compared)."""
+    first = np.unique(np.frombuffer(b"".join(r[:4] for r in runs), dtype=np.float32))
+    flat = np.ascontiguousarray(np.asarray(arr, dtype=np.float32).ravel()) + np.float32(0.0)
+    if flat.size < 16:
+        return False
+    windows = np.lib.stride_tricks.sliding_window_view(flat, 16)
+    for start in range(0, len(windows), 50_000):
+        chunk = np.ascontiguousarray(windows[start:start + 50_000])
+        if any(row.tobytes() in runs for row in chunk[np.isin(chunk[:, 0], first)]):
+            return True
+    return False
+
+
+def _runs_of(values) -> set:
+    v = np.ascontiguousarray(np.asarray(values, dtype=np.float32).ravel()) + np.float32(0.0)
+    windows = np.lib.stride_tricks.sliding_window_view(v, 16)
+    informative = [w for w in windows if np.count_nonzero(w[1:] != w[:-1]) >= 3]
+    return {np.ascontiguousarray(w).tobytes() for w in informative}
+
+
+@pytest.mark.slow
+def test_no_message_to_a_kernel_holds_withheld_values(graded):
+    """Issue 22: everything the judges sent during the grading run (alice, a bad model, the lookup
+    attack, on 07 and 08) is recorded; no array or list in it holds 16 consecutive withheld values,
+    while the same scan finds the test inputs the judge did send (07's test features)."""
+    runs = set()
+    for name in NAMES.values():
+        for values in withheld.truth(name):
+            runs |= _runs_of(values)
+    folder = graded["withheld"].parent / "sent"
+    sent = list(_sent_values(folder))
+    assert len(list(folder.glob("*.bin"))) >= 6 and sent, "the judges recorded nothing"
+    leaked = [a.shape for a in sent if _holds_run(a, runs)]
+    assert not leaked, f"messages to a kernel held withheld values: arrays of shapes {leaked[:5]}"
+    data = housing.load_california_housing().data.astype(np.float32)
+    features = _runs_of(data[housing.test_rows()][:50])       # positive control: the scan finds what was sent
+    assert any(_holds_run(a, features) for a in sent), "the scan did not even find the test features sent"
+    assert _holds_run(withheld.truth("housing-test-targets")[0], runs)

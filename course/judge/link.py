@@ -118,6 +118,7 @@ class Link:
         self._side = "j" if strict else "k"
         self.objects_allowed = 0    # > 0 while a test asks a student's function for an object
         self.guard = None           # the judge's WithheldGuard: ground truth that never crosses
+        self.record = None          # a file that gets a copy of every message sent (tests only)
         self.passthrough = 0        # > 0 while a test's on_student_objects callback computes
         self._by_value = False      # the kernel, replying to a call: tensors with a graph as values too
         self._keep = False          # the kernel, replying to a call for an object: tensors as handles
@@ -388,7 +389,7 @@ class Link:
         self._recent.clear()
         if sync:
             header["sync"] = sync
-        wire.send(self.sock, header, blobs)
+        wire.send(self.sock, header, blobs, self.record)
 
     def _recv(self):
         h, b = wire.recv(self.sock, self.deadline)

@@ -32,12 +32,35 @@ class PeerGone(ConnectionError):
     """The other side closed the connection."""
 
 
-def send(sock: socket.socket, header: dict, blobs: list[bytes]) -> None:
+def frame(header: dict, blobs: list[bytes]) -> bytes:
+    """One message as it goes on the wire."""
     header = {**header, "blobs": [len(b) for b in blobs]}
     head = json.dumps(header, separators=(",", ":"), allow_nan=True).encode()
-    sock.sendall(struct.pack("!I", len(head)) + head)
-    for blob in blobs:
-        sock.sendall(blob)
+    return b"".join([struct.pack("!I", len(head)), head, *blobs])
+
+
+def send(sock: socket.socket, header: dict, blobs: list[bytes], record=None) -> None:
+    """Send one message; *record*, a binary file, gets a copy (the test suite's record of what the
+    judge sent: ``DLCOURSE_JUDGE_RECORD``)."""
+    data = frame(header, blobs)
+    if record is not None:
+        record.write(data)
+        record.flush()
+    sock.sendall(data)
+
+
+def messages(data: bytes):
+    """The (header, blobs) of every message in a record made by :func:`send`."""
+    at = 0
+    while at + 4 <= len(data):
+        (size,) = struct.unpack("!I", data[at:at + 4])
+        header = json.loads(data[at + 4:at + 4 + size])
+        at += 4 + size
+        blobs = []
+        for n in header.get("blobs", []):
+            blobs.append(data[at:at + n])
+            at += n
+        yield header, blobs
 
 
 def _read(sock: socket.socket, n: int, deadline: float | None) -> bytes:
