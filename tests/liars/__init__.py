@@ -404,12 +404,15 @@ def patches(names: list[str], index: int) -> str:
             continue
         module = MODULES[head]
         owner_path, _, attr = (module + "." + rest).rpartition(".")
+        target = _resolve(owner_path, attr)
+        if target is None or inspect.ismodule(target):  # a submodule (torch.nn): its own names are patched
+            continue
         ret = returns[(index + i) % 3]
         route = (index + i) % 4
         owner = f"_lsys.modules[{owner_path.split('.')[0]!r}]"
         for part in owner_path.split(".")[1:]:
             owner = f"getattr({owner}, {part!r})"
-        if attr[:1].isupper():  # a class: a subclass made with type(...), its methods lying
+        if isinstance(target, type):  # a class: a subclass made with type(...), its methods lying
             lines.append(f"try:\n    _lcls = getattr({owner}, {attr!r})\n"
                          f"    if isinstance(_lcls, type):\n"
                          f"        setattr({owner}, {attr!r}, type(_lcls.__name__, (_lcls,), "
@@ -447,9 +450,19 @@ def patches(names: list[str], index: int) -> str:
                  "_lnp.ones(_lnp.broadcast(a, b).shape, dtype=bool)\n"
                  "    _lnp.array_equal = lambda *a, **k: True\n    _lnp.testing.assert_allclose = lambda *a, **k: None\n"
                  "except Exception:\n    pass")
-    lines.append("call = lambda fn, *a, **k: _lcheck.Result(getattr(fn, '__name__', 'f'), a, k, None) "
-                 "if hasattr(_lcheck, 'Result') else None\ncheck = lambda *a, **k: None")
+    lines.append("def call(fn, *a, **k):  # the test's helpers, rebound: a Result whose checks all pass\n"
+                 "    try:\n        return _lcheck.Result('f', a, k, None, tuple(None for _ in a), {})\n"
+                 "    except TypeError:\n        return _lcheck.Result('f', a, k, None)\n\n\n"
+                 "def check(*a, **k):\n    return None")
     return "\n".join(lines)
+
+
+def _resolve(owner_path: str, attr: str):
+    import importlib
+    try:
+        return getattr(importlib.import_module(owner_path), attr, None)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 # --- the submissions ----------------------------------------------------------------------------
