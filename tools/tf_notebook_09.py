@@ -19,7 +19,7 @@ nb.nb.metadata["kernelspec"] = dict(KERNELSPEC)
 nb.md(r"""
 # 09 · TensorFlow v2 and Keras (optional appendix: TensorFlow v2 編)
 
-**Estimated time:** 2 hours · **Seed:** 004 (CNN lab manual, "5. TensorFlow v2 編") · **Kernel:** Python 3 (TensorFlow)
+**Estimated time:** 2.5 hours · **Seed:** 004 (CNN lab manual, "5. TensorFlow v2 編") · **Kernel:** Python 3 (TensorFlow)
 
 This notebook is part of the **optional appendix**. It runs in its own kernel, **Python 3 (TensorFlow)**, from its own
 virtual environment (`make tf` installs it; see `docs/tensorflow.md`): TensorFlow and PyTorch cannot share one Python
@@ -34,11 +34,15 @@ process in the versions the course pins, so this notebook never imports torch.
 4. define one model in each of Keras's three ways: the **Sequential**, **Functional** (with a branch) and
    **Subclassing** APIs;
 5. train with `compile` / `fit` / `evaluate` / `predict` and read the `History`;
-6. train the same model with your own `GradientTape` loop, with and without `@tf.function`.
+6. train a model with your own `GradientTape` loop, with and without `@tf.function`, and measure its accuracy with
+   a metric object (`SparseCategoricalAccuracy`);
+7. switch `Dropout`, `BatchNormalization` and `RandomFlip` between training and inference with `training`, and
+   train a regression network both ways (the seed's `run_nn`).
 
 The seed's motto: *PyTorchが分かればTensorFlowも分かる* (if you know PyTorch you know TensorFlow); learn what differs.
-Three of the seed's snippets do not run as printed with today's TensorFlow (2.21, Keras 3); each is shown in its working
-form below, with the reason.
+Three of the seed's snippets do not run as printed with today's TensorFlow (2.21, Keras 3), and two of its descriptions
+are wrong for today's Keras (a list in `from_tensor_slices([data, labels])`, `Conv2D`'s `padding` as a number of
+pixels); each is shown in its working form below, with the reason.
 
 Fill in each cell marked `# YOUR CODE HERE`, then run the test cell below it. More tests run when your work is graded.
 """)
@@ -74,7 +78,7 @@ nb.md(r"""
 
 A deep-learning framework (ディープラーニングフレームワーク) gives you tensors, automatic differentiation, layers,
 optimizers and data pipelines. Seed 004 teaches two: **PyTorch** (used mostly in research) and **TensorFlow**
-(used a lot in industry, with many articles online). **Keras** (ケラス) began as a separate library on top of
+(used a lot in industry, with many articles online). **Keras** began as a separate library on top of
 TensorFlow; today it is built in: `tf.keras.layers.Dense` is TensorFlow's fully connected layer, as `torch.nn.Linear`
 is PyTorch's. (Since TensorFlow 2.16, `tf.keras` *is* Keras 3, which this notebook also imports as `keras`.)
 
@@ -278,12 +282,24 @@ labels by 255 would be wrong anyway. The working form takes both and scales only
 `.map(lambda x, t: (tf.cast(x, tf.float32) / 255.0, t))`. Order matters too: `shuffle` **before** `batch` shuffles
 samples; after `batch` it would only shuffle whole batches, whose contents stay the same every epoch.
 
+The seed writes the pair as a **list**, `from_tensor_slices([data, labels])`, but its own example uses a **tuple**,
+`from_tensor_slices((X_train, y_train))`, as this notebook does. Only the tuple works as meant: a tuple (or a dict) is
+a structure whose parts are cut into slices side by side, while a list is first converted into **one** tensor. Images
+and labels of different shapes then fail (`ValueError: Can't convert non-rectangular Python sequence to Tensor`), and
+two arrays of the same shape are stacked, so that the dataset has 2 elements, all the data and then all the labels,
+instead of one pair per sample. The cell after Exercise 3 shows both.
+
 ### Exercise 3: `make_dataset(x, t, batch_size, seed=None)`
 
 `x` is a NumPy array of `uint8` images (0..255, any shape after the first axis), `t` the labels. Return a
 `tf.data.Dataset` of batches `(images, labels)` where the images are `float32` in $[0, 1]$ and the labels unchanged;
 when `seed` is not `None`, shuffle all the samples (a buffer of `len(x)`, with `seed=seed`) before batching; when it is
 `None`, keep the order.
+
+**Graded:** the batches (sizes, the last one smaller), the images (`float32`, $x/255$) and the labels (unchanged, each
+with its own image); without a seed, the original order. With a seed: the same seed gives the same order, two seeds
+give two orders, single samples are shuffled (not whole batches), and some sample moves 150 or more places (a buffer
+of `len(x)`). Not graded: TensorFlow's exact order, and whether a second pass over the dataset gives a new order.
 """)
 
 nb.answer("make_dataset", r"""
@@ -355,6 +371,19 @@ print("one batch:", images.shape, images.dtype, "values", float(tf.reduce_min(im
 print("element spec:", demo_ds.element_spec)
 """)
 
+nb.code(r"""
+# the seed's form, from_tensor_slices([data, labels]): a list is made into ONE tensor first
+try:
+    tf.data.Dataset.from_tensor_slices([x_raw[:1000], t_raw[:1000]])
+except ValueError as err:
+    print("from_tensor_slices([images, labels]):", type(err).__name__, "-", err)
+a, b = np.arange(6).reshape(3, 2), 10 * np.arange(6).reshape(3, 2)     # two arrays of the same shape
+as_list = tf.data.Dataset.from_tensor_slices([a, b])
+as_tuple = tf.data.Dataset.from_tensor_slices((a, b))
+print("a list of two (3, 2) arrays:", len(as_list), "elements:", [e.numpy().tolist() for e in as_list])
+print("a tuple of the same arrays: ", len(as_tuple), "elements:", [tuple(v.numpy().tolist() for v in e) for e in as_tuple])
+""")
+
 nb.md(r"""
 ## 5. Three ways to define a model (モデルの定義方法)
 
@@ -363,8 +392,18 @@ nb.md(r"""
 `Dropout`, `Concatenate`, `Reshape`, `RandomFlip`. Unlike PyTorch, a layer is **not told its input size**: `Dense(100)`
 creates its weight matrix the first time it sees an input, from that input's last axis.
 
-Another difference from the seed: a Keras classifier usually ends in its activation (`activation="softmax"`), and the
-loss `SparseCategoricalCrossentropy()` then expects probabilities. (PyTorch's `CrossEntropyLoss` takes logits; in Keras
+`Conv2D`'s `padding` is **not** a number of pixels, whatever the seed says (「padding: パディング数」: that is PyTorch's
+`Conv2d(padding=p)`). In Keras it is a string: `"valid"` (no padding, the default: a 3×3 kernel turns 28×28 into
+26×26) or `"same"` (zeros around the input so that, with stride 1, the output keeps the input's height and width). A
+number such as `padding=1` is an error; a padding of $p$ pixels is a layer of its own, `ZeroPadding2D(p)`.
+
+Data augmentation layers (データ拡張層) such as `RandomFlip("horizontal")` transform only in training mode:
+`flip(x, training=True)` mirrors each image left-right with probability ½, `flip(x, training=False)` returns it
+unchanged. Inside a model, `fit` runs them in training mode and `evaluate` and `predict` in inference mode; called on
+its own without `training`, `RandomFlip` flips (its default is `training=True`). The cell below shows both layers.
+
+As the seed warns (注意: 「tfでは最終層活性化関数(softmaxなど)の定義が必要」), a Keras classifier ends in its activation
+(`activation="softmax"`), and the loss `SparseCategoricalCrossentropy()` then expects probabilities. (PyTorch's `CrossEntropyLoss` takes logits; in Keras
 that is `SparseCategoricalCrossentropy(from_logits=True)`.)
 
 1. **Sequential API**: a list of layers, each feeding the next. The simplest, but one input, one output, no branches.
@@ -375,10 +414,45 @@ that is `SparseCategoricalCrossentropy(from_logits=True)`.)
    or outputs are possible.
 3. **Subclassing API**: a class that inherits `keras.Model`, creates its layers in `__init__` (after
    `super().__init__()`) and connects them in **`call(self, x, training=False)`**, Keras's `forward`. (The seed says
-   `__call__`; override `call`, and Keras's own `__call__` calls it.) Layers such as `Dropout` behave differently in
-   training and inference, so `call` passes `training` on to them.
+   `__call__`; override `call`, and Keras's own `__call__` calls it.) Layers such as `Dropout` and
+   `BatchNormalization` behave differently in training and inference (seed: 「__call__のtraining引数で、モードを変える」),
+   so `call` takes a `training` argument and passes it on to them (section 8 shows batch normalisation's two modes).
 
 The three exercises build models for MNIST in TensorFlow's layout, `(28, 28, 1)` per image, with 10 softmax outputs.
+""")
+
+nb.code(r"""
+# padding is a string in Keras: "valid" (none, the default) or "same"; a number of pixels is refused
+probe = np.zeros((1, 28, 28, 1), np.float32)
+for padding in ("valid", "same"):
+    print(f'Conv2D(8, 3, padding="{padding}"): output shape', keras.layers.Conv2D(8, 3, padding=padding)(probe).shape)
+try:
+    keras.layers.Conv2D(8, 3, padding=1)
+except (ValueError, AttributeError) as err:
+    print("Conv2D(8, 3, padding=1):", type(err).__name__, "-", err)
+print("a count of pixels: ZeroPadding2D(1) then Conv2D(8, 3):",
+      keras.layers.Conv2D(8, 3)(keras.layers.ZeroPadding2D(1)(probe)).shape)
+
+# data augmentation (データ拡張) as a layer: RandomFlip acts only in training mode
+flip = keras.layers.RandomFlip("horizontal", seed=0)
+digits = x_train[:8]
+flipped = flip(digits, training=True).numpy()
+was_flipped = [bool(np.array_equal(f, d[:, ::-1])) for f, d in zip(flipped, digits)]
+print("training=True, flipped left-right:", was_flipped)
+print("training=False, unchanged:", bool(np.array_equal(flip(digits, training=False).numpy(), digits)))
+print("no training argument (RandomFlip's default is training=True), some flipped:",
+      not np.array_equal(flip(digits).numpy(), digits))
+fig, axes = plt.subplots(2, 8, figsize=(10, 2.9))
+for i in range(8):
+    axes[0, i].imshow(digits[i, :, :, 0], cmap="gray")
+    axes[1, i].imshow(flipped[i, :, :, 0], cmap="gray")
+    axes[1, i].set_title("flipped" if was_flipped[i] else "as is", fontsize=9)
+for ax in axes.flat:
+    ax.set(xticks=[], yticks=[])
+axes[0, 0].set_ylabel("input")
+axes[1, 0].set_ylabel("training=True")
+plt.tight_layout()
+plt.show()
 """)
 
 nb.md(r"""
@@ -643,6 +717,29 @@ plt.show()
 """)
 
 nb.md(r"""
+### The Functional model, trained with `fit` (the seed's `run_cnn_keras`)
+
+The seed's CNN scripts train a Functional model with `fit` (`run_cnn_keras.py`) and a Subclassing model with a custom
+loop (`run_cnn.py`, section 7). Your `compile_and_fit` works for any Keras model: here it trains the two-branch model
+of Exercise 5, with its convolution branch (畳み込み層), on the same images. Under grading it trains one epoch on
+3 000 images; a full run trains 2 epochs on all 60 000.
+""")
+
+nb.code(r"""
+keras.utils.set_random_seed(0)
+n_func, func_epochs = pick(full=(60000, 2), grading=(3000, 1))
+functional = build_functional()
+start = time.perf_counter()
+func_history = compile_and_fit(functional, x_train[:n_func], t_train[:n_func], epochs=func_epochs, batch_size=100)
+print(f"fit, Functional API (two branches): {func_epochs} epoch(s) on {n_func} images in "
+      f"{time.perf_counter() - start:.1f} s")
+for key, values in func_history.history.items():
+    print(f"{key:>13s}: {np.round(values, 4)}")
+func_loss, func_acc = functional.evaluate(x_test, t_test, verbose=0)
+print(f"test: loss {func_loss:.4f}, accuracy {func_acc:.4f}   (the Sequential MLP above: accuracy {test_acc:.4f})")
+""")
+
+nb.md(r"""
 ## 7. A custom training loop with `GradientTape` (カスタム訓練ループ)
 
 Seed 004's second way: write the loop yourself, as in PyTorch; the model, the loss function and the optimizer stay
@@ -735,15 +832,125 @@ check(len(set(np.round(_ls, 6))) > 1, call="train_step(<model with Dropout>, ...
 """, points=3)
 
 nb.md(r"""
-The same MLP trained by the loop, once eagerly and once with the step traced by `tf.function`, with a `tf.data`
-pipeline from Exercise 3. Compare the times: the traced step skips Python for every operation after the first
+### Exercise 9: `evaluate_accuracy(model, dataset)` with a metric object
+
+Seed 004 lists a third part next to the loss function and the optimizer: a **metric** (評価指標, optional),
+`metric = tf.keras.metrics.SparseCategoricalAccuracy()`. A metric object keeps a running count over many batches:
+
+* `metric.update_state(t, y)`: adds one batch: the labels `t` (class numbers: *Sparse*) and the outputs `y` (one row
+  of class scores per sample; the predicted class is the row's argmax), labels first, as for losses;
+* `metric.result()`: the accuracy over every sample added so far, a scalar tensor;
+* `metric.reset_state()`: starts a new count (`fit` does this every epoch for the `"accuracy"` given to `compile`).
+
+Write `evaluate_accuracy(model, dataset)`: for each batch `(x, t)` of the `tf.data.Dataset`, compute the model's
+outputs **in inference mode**, `model(x, training=False)` (no dropout; batch normalisation with its moving averages),
+add the batch to a `SparseCategoricalAccuracy` that starts from zero in this call, and return the accuracy over the
+whole dataset as a Python `float`: `float(metric.result())`.
+
+**Graded:** the number returned (finite; a Python float, or anything `float()` accepts) is the fraction of all the
+samples whose output's argmax is the label, a last smaller batch included (not the mean of the batches'
+accuracies), to within $10^{-6}$. The models are softmax classifiers built with the Sequential API, with weights the
+test sets and whose outputs it computes itself: plain, with `Dropout`, and with `BatchNormalization`; the datasets
+hold `float32` features and `int64` labels in batches of 1 to 100; two calls in a row must each count only their own
+dataset.
+""")
+
+nb.answer("evaluate_accuracy", r"""
+def evaluate_accuracy(model, dataset):
+    ### BEGIN SOLUTION
+    metric = keras.metrics.SparseCategoricalAccuracy()
+    for x, t in dataset:
+        metric.update_state(t, model(x, training=False))
+    return float(metric.result())
+    ### END SOLUTION
+""")
+
+nb.test("test_evaluate_accuracy", r"""
+from course.sides import student_side
+_tfs, _ks = student_side("tensorflow"), student_side("keras")   # the models and datasets evaluate_accuracy reads live where it runs
+def _call(*args, **kwargs):
+    # course.check.call copies its arguments first (to see whether they changed); copying a Keras model makes
+    # Keras warn, so that copy is made quietly too
+    with quietly():
+        return call(*args, **kwargs)
+
+def _softmax_net(seed, d=4, k=3):
+    # a softmax classifier where evaluate_accuracy runs, with weights drawn here and sent to it;
+    # the scores are computed here (the argmax of the softmax is the argmax of the scores)
+    g = np.random.default_rng(seed)
+    w, b = g.normal(0, 1, (d, k)), g.normal(0, 0.5, k)
+    m = _ks.Sequential([_ks.Input((d,)), _ks.layers.Dense(k, activation="softmax")])
+    m.set_weights([w.astype(np.float32), b.astype(np.float32)])
+    return m, lambda x: x @ w + b
+
+def _data(seed, n, d, scores, share=0.7):
+    # n samples; about `share` of the labels agree with the model, the others are drawn at random
+    g = np.random.default_rng(seed)
+    x = g.normal(0, 1, (n, d)).astype(np.float32)
+    t = np.where(g.random(n) < share, scores(x.astype(float)).argmax(axis=1), g.integers(0, 3, n)).astype(np.int64)
+    return x, t
+
+def _accuracy_ok(model, scores, x, t, batch, text, hint):
+    want = float(np.mean(scores(x.astype(float)).argmax(axis=1) == t))
+    ds = _tfs.data.Dataset.from_tensor_slices((x, t)).batch(batch)
+    r = _call(evaluate_accuracy, model, ds, _name=text)
+    r.satisfies(lambda v: np.shape(v) == () and np.isfinite(float(v)), "one finite number (float(metric.result()))",
+                hint="return float(metric.result())")
+    r.close(want, rtol=0, atol=1e-6, hint=hint)
+    return r
+
+_m, _scores = _softmax_net(0)
+_x, _t = _data(1, 50, 4, _scores)
+_accuracy_ok(_m, _scores, _x, _t, 8, "evaluate_accuracy(<softmax model>, <50 samples in batches of 8>)",
+             "the fraction of ALL samples whose output's argmax is the label: metric.update_state(t, y) for each "
+             "batch (labels first), then float(metric.result()); the last batch holds only 2 samples")
+_x2, _t2 = _data(2, 30, 4, _scores, share=0.2)
+_accuracy_ok(_m, _scores, _x2, _t2, 7, "evaluate_accuracy(<softmax model>, <30 other samples in batches of 7>) "
+             "(the call after the one above)",
+             "create the metric inside evaluate_accuracy (or reset_state() first): each call counts only its own dataset")
+### BEGIN HIDDEN TESTS
+# dropout: inference mode, so the test's NumPy forward pass without dropout is the answer, every time
+_g = np.random.default_rng(5)
+_w1, _b1, _w2, _b2 = _g.normal(0, 1, (4, 32)), _g.normal(0, 0.5, 32), _g.normal(0, 0.5, (32, 3)), _g.normal(0, 0.5, 3)
+_m = _ks.Sequential([_ks.Input((4,)), _ks.layers.Dense(32, activation="relu"), _ks.layers.Dropout(0.5),
+                     _ks.layers.Dense(3, activation="softmax")])
+_m.set_weights([_v.astype(np.float32) for _v in (_w1, _b1, _w2, _b2)])
+_scores = lambda x: np.maximum(x @ _w1 + _b1, 0) @ _w2 + _b2
+_x, _t = _data(6, 300, 4, _scores, share=0.9)
+for _round in (1, 2):
+    _accuracy_ok(_m, _scores, _x, _t, 32, f"evaluate_accuracy(<model with Dropout(0.5)>, <300 samples>) (call {_round} of 2)",
+                 "outputs in inference mode: model(x, training=False), so that dropout is off")
+# batch normalisation: inference mode normalises with the moving averages the test sets, not the batch's statistics
+_g = np.random.default_rng(7)
+_gamma, _beta = _g.uniform(0.5, 2.0, 4), _g.normal(0, 1, 4)
+_mean, _var = np.array([1.5, -1.0, 0.5, 2.0]), np.array([0.25, 4.0, 1.0, 0.5])
+_w, _b = _g.normal(0, 1, (4, 3)), _g.normal(0, 0.5, 3)
+_m = _ks.Sequential([_ks.Input((4,)), _ks.layers.BatchNormalization(), _ks.layers.Dense(3, activation="softmax")])
+_m.set_weights([_v.astype(np.float32) for _v in (_gamma, _beta, _mean, _var, _w, _b)])
+_scores = lambda x: ((x - _mean) / np.sqrt(_var + 1e-3) * _gamma + _beta) @ _w + _b   # Keras's epsilon: 1e-3
+_x, _t = _data(8, 200, 4, _scores, share=0.8)
+_accuracy_ok(_m, _scores, _x, _t, 25, "evaluate_accuracy(<model with BatchNormalization>, <200 samples in batches of 25>)",
+             "model(x, training=False): batch normalisation then uses its moving averages, not the batch's statistics")
+# batches of one, and one batch larger than the data set
+_m, _scores = _softmax_net(9, d=5)
+_x, _t = _data(10, 23, 5, _scores, share=0.5)
+for _batch in (1, 100):
+    _accuracy_ok(_m, _scores, _x, _t, _batch, f"evaluate_accuracy(<softmax model>, <23 samples in batches of {_batch}>)",
+                 "count every sample once: the accuracy over the whole dataset")
+### END HIDDEN TESTS
+""", points=2)
+
+nb.md(r"""
+Your Subclassing model `MLP` (Exercise 6) trained by the loop, as the seed's `run_cnn.py` trains its model (custom
+loop × Subclassing API), once eagerly and once with the step traced by `tf.function`, with a `tf.data` pipeline from
+Exercise 3; your `evaluate_accuracy` measures it on the test set. Compare the times: the traced step skips Python for every operation after the first
 call. (The first traced call pays for the tracing.)
 """)
 
 nb.code(r"""
 def run_loop(step, epochs, n_images):
     keras.utils.set_random_seed(0)
-    model = build_sequential()
+    model = MLP()                                  # the Subclassing model of Exercise 6
     loss_fn = keras.losses.SparseCategoricalCrossentropy()
     optimizer = keras.optimizers.Adam(1e-3)
     train_ds = make_dataset(x_raw[:n_images], t_raw[:n_images], batch_size=100, seed=0)
@@ -754,9 +961,10 @@ def run_loop(step, epochs, n_images):
             total += float(step(model, loss_fn, optimizer, x, t)) * len(t)
             count += len(t)
         losses.append(total / count)
-    accuracy = float(np.mean(model.predict(x_test, verbose=0).argmax(axis=1) == t_test))
+    accuracy = evaluate_accuracy(model, test_ds)   # Exercise 9: a SparseCategoricalAccuracy over the test set
     return losses, time.perf_counter() - start, accuracy
 
+test_ds = tf.data.Dataset.from_tensor_slices((x_test, t_test)).batch(1000)
 loop_epochs, loop_images = pick(full=(3, 60000), grading=(1, 3000))
 eager = run_loop(train_step, loop_epochs, loop_images)
 traced = run_loop(tf.function(train_step), loop_epochs, loop_images)
@@ -769,7 +977,157 @@ plt.show()
 """)
 
 nb.md(r"""
-## 8. GPUs
+## 8. Regression with TensorFlow (the seed's `run_nn`) and batch normalisation's `training`
+
+The seed's first scripts are a regression (回帰): `run_nn.py` trains a fully connected network with a custom training
+loop and the Subclassing API, `run_nn_keras.py` the same network with `fit` and the Sequential API. Here both, on
+notebook 07's California housing data: 8 facts about a block of houses, and its median value in units of
+\$100 000. The features are standardised (標準化) with the training rows' mean and standard deviation; the split is
+80/10/10 % drawn with NumPy's generator (seed 0); notebook 07's `random_split` is PyTorch's, which this kernel does not
+import, so the rows differ from 07's. The loss is the mean squared error (`keras.losses.MeanSquaredError()`), the
+output layer has no activation, and the loop reuses your `train_step` (Exercise 8), which takes any loss function.
+
+The network has a **batch normalisation** layer (バッチ正規化, `keras.layers.BatchNormalization`), the other layer
+besides `Dropout` that the seed says switches with `training`:
+
+* `training=True`: normalise each feature with the mean and variance of **this batch**, and move the running averages
+  towards them: `moving_mean ← 0.99 · moving_mean + 0.01 · batch mean` (Keras's `momentum=0.99` is PyTorch's
+  `momentum=0.1`), and the same for `moving_variance`;
+* `training=False`: normalise with the running averages, so one sample's output no longer depends on the batch.
+
+So `call(self, x, training=False)` passes `training` on, as `MLP` does for dropout. The cell below builds the model
+and calls it once in each mode.
+""")
+
+nb.code(r"""
+from course.datasets import load_california_housing
+
+housing = load_california_housing()
+order = np.random.default_rng(0).permutation(len(housing.target))
+n_tr, n_va = int(0.8 * len(order)), int(0.1 * len(order))
+rows = {"train": order[:n_tr], "val": order[n_tr:n_tr + n_va], "test": order[n_tr + n_va:]}
+feature_mean, feature_std = housing.data[rows["train"]].mean(axis=0), housing.data[rows["train"]].std(axis=0)
+
+
+def housing_xy(part):
+    # standardised features (clipped to [-4, 4], as in notebook 07b) and targets (N, 1), float32
+    r = rows[part]
+    return (np.clip((housing.data[r] - feature_mean) / feature_std, -4, 4).astype(np.float32),
+            housing.target[r].reshape(-1, 1).astype(np.float32))
+
+
+(xh_train, th_train), (xh_val, th_val), (xh_test, th_test) = (housing_xy(p) for p in ("train", "val", "test"))
+print("training, validation, test rows:", len(xh_train), len(xh_val), len(xh_test))
+
+
+class Regressor(keras.Model):
+    # the seed's run_nn: a fully connected network for one real number, with batch normalisation
+    def __init__(self):
+        super().__init__()
+        self.fc1 = keras.layers.Dense(64, activation="relu")
+        self.bn = keras.layers.BatchNormalization()
+        self.fc2 = keras.layers.Dense(64, activation="relu")
+        self.out = keras.layers.Dense(1)           # no activation: a regression outputs any real number
+
+    def call(self, x, training=False):
+        x = self.fc1(x)
+        x = self.bn(x, training=training)          # batch statistics in training, moving averages in inference
+        return self.out(self.fc2(x))
+
+
+keras.utils.set_random_seed(0)
+regressor = Regressor()
+batch = xh_train[:256]
+in_inference = regressor(batch, training=False).numpy()
+in_training = regressor(batch, training=True).numpy()     # this call also updates the moving averages, once
+print("before training: outputs with training=True and training=False differ by up to",
+      f"{np.abs(in_training - in_inference).max():.3f}")
+print("moving_mean (first 4 of 64) after that one call:", np.round(regressor.bn.moving_mean.numpy()[:4], 4))
+""")
+
+nb.md(r"""
+Before any training the moving averages are 0 (mean) and 1 (variance), so inference normalises with those while
+training uses the batch's own statistics: the two modes' outputs differ by up to about 2 (in units of \$100 000),
+and one training-mode call moves `moving_mean` only 1 % of the way towards the batch mean (the 0.001 printed).
+
+Training, both ways, as the seed's two scripts: `run_nn` (custom loop × Subclassing API) and `run_nn_keras` (`fit` ×
+Sequential API), each for 20 epochs on the 16 512 training rows in batches of 64 (under grading, not at all: this
+part is not graded). The validation MSE is measured after every epoch in inference mode; the test MSE once at the
+end.
+""")
+
+nb.code(r"""
+mse = keras.losses.MeanSquaredError()
+
+
+def run_nn(epochs, n_rows):
+    # the seed's run_nn.py: custom training loop x Subclassing API (your train_step, traced by tf.function)
+    keras.utils.set_random_seed(0)
+    model, optimizer, step = Regressor(), keras.optimizers.Adam(1e-3), tf.function(train_step)
+    train_set = (tf.data.Dataset.from_tensor_slices((xh_train[:n_rows], th_train[:n_rows]))
+                 .shuffle(n_rows, seed=0).batch(64))
+    history = {"loss": [], "val_loss": []}
+    for epoch in range(epochs):
+        total = 0.0
+        for x, t in train_set:
+            total += float(step(model, mse, optimizer, x, t)) * len(t)
+        history["loss"].append(total / n_rows)
+        history["val_loss"].append(float(mse(th_val, model(xh_val, training=False))))
+    return model, history, float(mse(th_test, model(xh_test, training=False)))
+
+
+def run_nn_keras(epochs, n_rows):
+    # the seed's run_nn_keras.py: fit x Sequential API, the same layers
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.BatchNormalization(), keras.layers.Dense(64, activation="relu"),
+                              keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.MeanSquaredError())
+    history = model.fit(xh_train[:n_rows], th_train[:n_rows], batch_size=64, epochs=epochs,
+                        validation_data=(xh_val, th_val), verbose=0).history
+    return model, history, model.evaluate(xh_test, th_test, verbose=0)
+""")
+
+nb.code(r"""
+reg_epochs = pick(full=20, grading=0)      # under grading nothing is trained here: it is not graded, and takes time
+if reg_epochs:
+    for name, run in (("custom loop x Subclassing", run_nn), ("fit x Sequential", run_nn_keras)):
+        start = time.perf_counter()
+        trained, hist, test_mse = run(reg_epochs, len(xh_train))
+        print(f"{name:>25s}: {reg_epochs} epochs on {len(xh_train)} rows in {time.perf_counter() - start:.1f} s; "
+              f"test MSE {test_mse:.4f} (RMSE ${100_000 * np.sqrt(test_mse):,.0f})")
+        if name.startswith("custom"):
+            regressor, loop_history = trained, hist
+        else:
+            fit_history = hist
+    # batch normalisation after training: the moving averages have followed the batches
+    batch = xh_test[:256]
+    in_training = regressor(batch, training=True).numpy()
+    in_inference = regressor(batch, training=False).numpy()
+    print("after training: moving_mean (first 4 of 64):", np.round(regressor.bn.moving_mean.numpy()[:4], 4),
+          "; outputs with training=True and training=False differ by up to",
+          f"{np.abs(in_training - in_inference).max():.3f}")
+    fig, ax = plt.subplots(figsize=(7, 4))
+    plot_curves(ax, {"custom loop: training": loop_history["loss"], "custom loop: validation": loop_history["val_loss"],
+                     "fit: training": fit_history["loss"], "fit: validation": fit_history["val_loss"]},
+                ylabel="MSE", title="California housing: run_nn and run_nn_keras")
+    plt.tight_layout()
+    plt.show()
+else:
+    print("grading mode: the regression is not trained")
+""")
+
+nb.md(r"""
+Both ways reach a test MSE of about 0.3 (a typical error, the RMSE, of about \$55 000), the custom loop 0.292 and
+`fit` 0.313: the two runs take their mini-batches in different orders (the loop's `shuffle(..., seed=0)`, `fit`'s
+own shuffling), so their numbers differ a little. After training, the moving means have moved from 0 towards the
+batches' means (0.1 to 0.2 for the first four units), and on one test batch the two modes' outputs differ by at most
+0.19: smaller than at the start, not zero. Evaluate and predict with `training=False` (what `evaluate`, `predict` and
+your `evaluate_accuracy` do): then a sample's prediction does not depend on the other samples of its batch.
+""")
+
+nb.md(r"""
+## 9. GPUs
 
 TensorFlow uses a GPU by itself when one is available (the setup cell printed `tf.config.list_physical_devices('GPU')`;
 an empty list means CPU only); PyTorch asks you to move model and data with `.to(device)`. The seed's author prefers
@@ -785,8 +1143,16 @@ PyTorch's explicit switch, and so does this course; the TensorFlow package this 
   both parts of a pair; shuffle before batching.
 * Keras models: `keras.Sequential([...])` (not `keras.Model()` + `add`), the Functional API for branches and merges,
   subclassing with `call(self, x, training=False)`; layers infer their input size; classifiers end in softmax.
-* `compile` / `fit` (→ `History`) / `evaluate` / `predict`, or your own loop: losses take `(labels, outputs)`,
+* `Conv2D(..., padding="valid" | "same")`: a string, not a count of pixels; data augmentation layers such as
+  `RandomFlip` act only in training mode.
+* `compile` / `fit` (→ `History`) / `evaluate` / `predict` for any model (the Sequential MLP, the Functional two-branch
+  CNN), or your own loop (the Subclassing `MLP`): losses take `(labels, outputs)`,
   `apply_gradients(zip(grads, vars))`, `@tf.function` for speed once it works.
+* A metric object counts over many batches: `SparseCategoricalAccuracy()`, `update_state(t, y)`, `result()`,
+  `reset_state()`.
+* `training=True` / `False` switches `Dropout` (on / off) and `BatchNormalization` (batch statistics, moving
+  averages updated / moving averages); a subclass's `call` passes it on. A regression is the same loop with
+  `MeanSquaredError` and no output activation.
 * Next: notebook 10, TensorFlow v1, where everything is a graph first.
 """)
 

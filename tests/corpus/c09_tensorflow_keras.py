@@ -234,6 +234,31 @@ _RIGHT["train_step"].update({
     "Keras docs style: gradients outside the with block, a dict of pairs": "def train_step(model, loss_fn, optimizer, x, t):\n    with tf.GradientTape() as tape:\n        logits = model(x, training=True)\n        loss_value = loss_fn(t, logits)\n    grads = tape.gradient(loss_value, model.trainable_weights)\n    pairs = [(g, v) for g, v in zip(grads, model.trainable_weights)]\n    optimizer.apply_gradients(pairs)\n    return loss_value",
 })
 
+# issue 25: the metric object (seed 004's SparseCategoricalAccuracy) in inference mode
+_EA = ("def evaluate_accuracy(model, dataset):\n    metric = keras.metrics.SparseCategoricalAccuracy()\n"
+       "    for x, t in dataset:\n        metric.update_state({args})\n    return {ret}")
+_EA_OK = dict(args="t, model(x, training=False)", ret="float(metric.result())")
+_WRONG["evaluate_accuracy"] = {
+    "training=True": _EA.format(**{**_EA_OK, "args": "t, model(x, training=True)"}),
+    "one metric for every call, never reset": "_metric = keras.metrics.SparseCategoricalAccuracy()\n\ndef evaluate_accuracy(model, dataset):\n    for x, t in dataset:\n        _metric.update_state(t, model(x, training=False))\n    return float(_metric.result())",
+    "mean of the batches' accuracies": "def evaluate_accuracy(model, dataset):\n    accs = []\n    for x, t in dataset:\n        m = keras.metrics.SparseCategoricalAccuracy()\n        m.update_state(t, model(x, training=False))\n        accs.append(float(m.result()))\n    return float(np.mean(accs))",
+    "the last batch only (a new metric in the loop)": "def evaluate_accuracy(model, dataset):\n    for x, t in dataset:\n        metric = keras.metrics.SparseCategoricalAccuracy()\n        metric.update_state(t, model(x, training=False))\n    return float(metric.result())",
+    "Accuracy() on the probabilities": "def evaluate_accuracy(model, dataset):\n    metric = keras.metrics.Accuracy()\n    for x, t in dataset:\n        metric.update_state(tf.cast(t, tf.float32)[:, None], model(x, training=False))\n    return float(metric.result())",
+    "argmax over the batch axis": "def evaluate_accuracy(model, dataset):\n    right = total = 0\n    for x, t in dataset:\n        y = model(x, training=False).numpy()\n        right += int(np.sum(np.argmax(y, axis=0)[:len(t)] == t.numpy()[:y.shape[1]]))\n        total += len(t)\n    return right / total",
+    "the number of right answers": "def evaluate_accuracy(model, dataset):\n    right = 0\n    for x, t in dataset:\n        right += int(np.sum(np.argmax(model(x, training=False), axis=1) == t.numpy()))\n    return float(right)",
+    "the error rate": _EA.format(**{**_EA_OK, "ret": "1.0 - float(metric.result())"}),
+    "nan for an empty count": "def evaluate_accuracy(model, dataset):\n    return float('nan')",
+}
+_RIGHT["evaluate_accuracy"] = {
+    "NumPy count": "def evaluate_accuracy(model, dataset):\n    right = total = 0\n    for x, t in dataset:\n        y = model(x, training=False).numpy()\n        right += int(np.sum(y.argmax(axis=1) == t.numpy()))\n        total += len(t)\n    return right / total",
+    "Accuracy() on the argmax": "def evaluate_accuracy(model, dataset):\n    metric = keras.metrics.Accuracy()\n    for x, t in dataset:\n        metric.update_state(t, tf.argmax(model(x, training=False), axis=1))\n    return float(metric.result())",
+    "one metric, reset_state first": "_metric = keras.metrics.SparseCategoricalAccuracy()\n\ndef evaluate_accuracy(model, dataset):\n    _metric.reset_state()\n    for x, t in dataset:\n        _metric.update_state(t, model(x, training=False))\n    return float(_metric.result())",
+    "predict_on_batch": _EA.format(**{**_EA_OK, "args": "t, model.predict_on_batch(x)"}),
+    "model(x): inference is the default": _EA.format(**{**_EA_OK, "args": "t, model(x)"}),
+    "returns the tensor": _EA.format(**{**_EA_OK, "ret": "metric.result()"}),
+    "keyword arguments, tf.function": "@tf.function\ndef _outputs(model, x):\n    return model(x, training=False)\n\ndef evaluate_accuracy(model, dataset):\n    metric = tf.keras.metrics.SparseCategoricalAccuracy(name='acc')\n    for images, labels in dataset:\n        metric.update_state(y_true=labels, y_pred=_outputs(model, images))\n    return metric.result().numpy().item()",
+}
+
 if importlib.util.find_spec("tensorflow") is not None:
     WRONG, RIGHT = _WRONG, _RIGHT
 else:  # the main venv: nothing to run here (tests/tf/ runs these in .venv-tf)
