@@ -1,9 +1,15 @@
-"""Every exercise's hidden tests fail wrong code and pass differently-right code.
+"""Every exercise's hidden tests fail wrong code and pass differently-right code, as the grader decides.
 
 Each module tests/corpus/c<NN>_*.py defines
     ASSIGNMENT = "01_perceptron"
     WRONG = {exercise: {"what is wrong": "code of the whole answer cell", ...}, ...}
     RIGHT = {exercise: {"which style": "code", ...}, ...}
+
+The verdicts are the judge's (issue 22): every case is graded as ``course grade`` grades a submission, in the
+grader's sandboxed kernel with every test cell run by the judge (tests/judgeexec.py), not in-process.  A fast
+path keeps one kernel and one judge per notebook: the first case of a notebook that runs grades all of that
+notebook's selected cases at once (its xdist group keeps them on one worker), and each test reads its verdict.
+The reference solution's own verdicts come from the same run.
 """
 import importlib
 import pkgutil
@@ -11,20 +17,65 @@ import pkgutil
 import pytest
 
 import corpus
-from nbexec import check_verdict, corpus_cases, run_exercise
+from judgeexec import Case, judge_cases
 
 CASES = []
 for info in sorted(pkgutil.iter_modules(corpus.__path__), key=lambda m: m.name):
     mod = importlib.import_module(f"corpus.{info.name}")
-    CASES += corpus_cases(mod.ASSIGNMENT, mod)
+    for verdict, table in (("wrong", mod.WRONG), ("right", mod.RIGHT)):
+        for exercise, variants in table.items():
+            for label, code in variants.items():
+                CASES.append(pytest.param(mod.ASSIGNMENT, exercise, verdict, label, code,
+                                          id=f"{mod.ASSIGNMENT}-{exercise}-{verdict}-{label}",
+                                          marks=pytest.mark.xdist_group(f"corpus-{mod.ASSIGNMENT}")))
+
+EXERCISES = [pytest.param(a, e, id=f"{a}-{e}", marks=pytest.mark.xdist_group(f"corpus-{a}"))
+             for a, e in sorted({(c.values[0], c.values[1]) for c in CASES})]
+
+_RUNS: dict = {}
 
 
-@pytest.mark.parametrize("assignment, exercise, verdict, code", CASES)
-def test_corpus(assignment, exercise, verdict, code):
-    check_verdict(assignment, exercise, verdict, code)
+def _judged(request, assignment: str):
+    """The judge's verdicts for every case of *assignment* this session runs (graded once, on first use)."""
+    if assignment not in _RUNS:
+        cases = []
+        for item in request.session.items:
+            spec = getattr(item, "callspec", None)
+            if item.originalname == "test_corpus" and item.module is request.module and spec is not None \
+                    and spec.params["assignment"] == assignment:
+                p = spec.params
+                cases.append(Case(p["exercise"], p["verdict"], p["label"], p["code"]))
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        try:
+            _RUNS[assignment] = judge_cases(assignment, cases,
+                                            log=(lambda m: reporter.write_line(m)) if reporter else None)
+        except Exception as exc:  # noqa: BLE001 - once per notebook, not once per case
+            _RUNS[assignment] = exc
+    if isinstance(_RUNS[assignment], Exception):
+        raise RuntimeError(f"the judged run of {assignment} failed") from _RUNS[assignment]
+    return _RUNS[assignment]
 
 
-@pytest.mark.parametrize("assignment, exercise", sorted({(c.values[0], c.values[1]) for c in CASES}))
-def test_reference_solution_passes(assignment, exercise):
-    results = run_exercise(assignment, exercise)
-    assert all(r.passed for r in results), "\n".join(map(str, results))
+def _report(results) -> str:
+    return "\n".join(map(str, results))
+
+
+@pytest.mark.parametrize("assignment, exercise, verdict, label, code", CASES)
+def test_corpus(request, assignment, exercise, verdict, label, code):
+    """A wrong variant fails at least one of the exercise's test cells; a right one passes them all."""
+    run = _judged(request, assignment)
+    results = run.results.get((exercise, verdict, label))
+    assert results is not None, f"the judged run did not grade this case; notes: {run.notes[-5:]}"
+    assert results, f"{assignment} has no test cells for {exercise}"
+    if verdict == "wrong":
+        assert any(not r.passed for r in results), f"a wrong {exercise} passed every test:\n{_report(results)}"
+    else:
+        assert all(r.passed for r in results), f"a correct {exercise} failed:\n{_report(results)}"
+
+
+@pytest.mark.parametrize("assignment, exercise", EXERCISES)
+def test_reference_solution_passes(request, assignment, exercise):
+    run = _judged(request, assignment)
+    results = run.reference.get(exercise)
+    assert results, f"the judged run did not grade the reference of {exercise}; notes: {run.notes[-5:]}"
+    assert all(r.passed for r in results), _report(results)
