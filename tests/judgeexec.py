@@ -76,6 +76,9 @@ _IPY = re.compile(r"^(_+|_i+\d*|_\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$"
 _WATCH = ("builtins", "math", "random", "numpy", "numpy.random", "numpy.linalg", "numpy.testing", "torch",
           "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch.autograd", "course.check",
           "course.sides", "logging", "os", "json", "pickle")
+_LIBRARIES = {"torch", "numpy", "matplotlib", "PIL", "IPython", "ipykernel", "traitlets", "asyncio", "urllib3",
+              "fsspec", "filelock", "sympy", "jax", "tensorflow", "keras", "absl", "h5py", "concurrent", "parso",
+              "comm", "course", "torchvision", "sklearn", "pandas", "numexpr", "tornado", "zmq"}
 _VOLATILE = ("_", "__builtins__", "input", "raw_input", "getpass")   # ipykernel sets these per request
 _CLASSES = (("torch", "Tensor"), ("torch.nn", "Module"), ("torch.nn", "Linear"), ("torch.optim", "Optimizer"),
             ("torch.optim", "SGD"), ("torch.optim", "Adam"), ("torch.utils.data", "DataLoader"),
@@ -370,6 +373,8 @@ def restore():
     now_loggers = _loggers()
     for name, (lg, level, handlers, propagate, disabled) in now_loggers.items():
         if name not in st.loggers:
+            if name.split(".")[0] in _LIBRARIES:   # a library's logger, made on its first use
+                continue
             for h in list(lg.handlers):
                 lg.removeHandler(h)
                 try:
