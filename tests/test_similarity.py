@@ -198,3 +198,19 @@ def test_command_writes_the_report_and_refuses_bad_input(ranked, tmp_path, capsy
     assert similarity.main(["99_nothing", "--submitted", str(tmp_path / "sub")], course) == 2
     assert similarity.main(["04_backprop", "--submitted", str(tmp_path / "none")], course) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_class_of_ten_ignores_what_most_of_it_shares(dolos, tmp_path):
+    """From 10 submissions on, Dolos drops fragments more than half the class has; the copies still lead
+    (here 4 more students hand in the release untouched: 12 in all)."""
+    aid = "04_backprop"
+    origin = plant_class(tmp_path, aid)
+    for i in range(4):
+        (tmp_path / f"blank-{i}" / aid).mkdir(parents=True)
+        shutil.copy(ROOT / "release" / aid / f"{aid}.ipynb", tmp_path / f"blank-{i}" / aid)
+        origin[f"blank-{i}"] = f"blank-{i}"
+    rec = similarity.compare(ROOT, aid, tmp_path)
+    assert rec["students"] == 12 and '"maxFingerprintPercentage": 0.5' in rec["detector"]
+    same = [p["similarity"] for p in rec["pairs"] if origin[p["a"]] == origin[p["b"]]]
+    other = [p["similarity"] for p in rec["pairs"] if origin[p["a"]] != origin[p["b"]]]
+    assert min(same) > max(other)
