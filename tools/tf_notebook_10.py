@@ -170,7 +170,7 @@ def _run_graph(graph, fetches, feed):
 
 _w = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 _b = np.array([0.5, -1.0, 2.0])
-_g, _x, _y = call(affine_graph, _w, _b).satisfies(lambda v: len(v) == 3, "a triple (graph, x, y)").value
+_g, _x, _y = call(affine_graph, _w, _b, _object=True).satisfies(lambda v: len(v) == 3, "a triple (graph, x, y)").value
 check(isinstance(_g, tf.Graph) and _y.graph is _g and _x.graph is _g, call="affine_graph(w, b)",
       expected="x and y in the returned graph", got="another graph", hint="build them inside `with graph.as_default():`")
 check(_x.op.type == "Placeholder", call="affine_graph(w, b)", expected="x a placeholder", got=_x.op.type,
@@ -182,7 +182,7 @@ call(_run_graph, _g, _y, {_x: _feed}, _name="sess.run(y, feed_dict={x: <2 rows>}
 _rng = np.random.default_rng(0)
 for _n, _d, _m in ((1, 3, 1), (7, 4, 2), (100, 784, 10)):
     _w, _b = _rng.normal(size=(_d, _m)), _rng.normal(size=_m)
-    _g, _x, _y = call(affine_graph, _w, _b).value
+    _g, _x, _y = call(affine_graph, _w, _b, _object=True).value
     check(_x.dtype == tf.float32 and _x.shape.as_list() == [None, _d], call=f"affine_graph(<w of shape ({_d}, {_m})>, b)",
           expected=f"a float32 placeholder of shape (None, {_d})", got=f"{_x.dtype.name} {_x.shape}",
           hint="shape=(None, w.shape[0]): any batch size")
@@ -192,8 +192,8 @@ for _n, _d, _m in ((1, 3, 1), (7, 4, 2), (100, 784, 10)):
     check(not [v for v in _g.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)], call="affine_graph(w, b)",
           expected="w and b as constants (the session runs without an initialiser)", got="variables",
           hint="tf.constant(w, dtype=tf.float32)")
-_g1, _, _ = call(affine_graph, _w, _b).value
-_g2, _, _ = call(affine_graph, _w, _b).value
+_g1, _, _ = call(affine_graph, _w, _b, _object=True).value
+_g2, _, _ = call(affine_graph, _w, _b, _object=True).value
 check(_g1 is not _g2, call="affine_graph (twice)", expected="a new graph each call", got="the same graph",
       hint="graph = tf.Graph() inside the function")
 ### END HIDDEN TESTS
@@ -265,7 +265,7 @@ def _one_step(parts, x, t):
         return loss, sess.run(parts["W"]), sess.run(parts["b"])
 
 _keys = {"graph", "x", "t", "W", "b", "logits", "loss", "train_op", "init"}
-_p = call(softmax_regression_graph, 4, 3, 0.5).satisfies(lambda v: isinstance(v, dict) and _keys <= set(v),
+_p = call(softmax_regression_graph, 4, 3, 0.5, _object=True).satisfies(lambda v: isinstance(v, dict) and _keys <= set(v),
                                                          f"a dict with the keys {sorted(_keys)}").value
 check(all(getattr(_p[_k], "graph", None) is _p["graph"] for _k in _keys - {"graph"}), call="softmax_regression_graph(4, 3, 0.5)",
       expected="every node in the returned graph", got="nodes in another graph", hint="build inside `with graph.as_default():`")
@@ -283,7 +283,7 @@ check(_p["x"].shape.as_list() == [None, 4] and _p["t"].shape.as_list() == [None]
       expected="x float32 (None, 4), t int64 (None,)", got=f"x {_p['x'].dtype.name} {_p['x'].shape}, t {_p['t'].dtype.name} {_p['t'].shape}")
 _rng = np.random.default_rng(1)
 for _n, _d, _k, _lr in ((10, 5, 4, 0.1), (32, 784, 10, 0.5)):
-    _p = call(softmax_regression_graph, _d, _k, _lr).value
+    _p = call(softmax_regression_graph, _d, _k, _lr, _object=True).value
     _x = _rng.random((_n, _d)).astype(np.float32)
     _t = _rng.integers(0, _k, size=_n)
     with quietly(), v1.Session(graph=_p["graph"]) as _sess:
@@ -340,8 +340,8 @@ def _reference(parts, x, t, epochs, batch_size):
 _rng = np.random.default_rng(0)
 _x = _rng.random((10, 5)).astype(np.float32)
 _t = _rng.integers(0, 3, size=10)
-_want = _reference(softmax_regression_graph(5, 3, 0.5), _x, _t, 2, 4)
-_r = call(train_v1, softmax_regression_graph(5, 3, 0.5), _x, _t, 2, 4, _name="train_v1(<graph>, x, t, epochs=2, batch_size=4)")
+_want = _reference(call(softmax_regression_graph, 5, 3, 0.5, _object=True).value, _x, _t, 2, 4)
+_r = call(train_v1, call(softmax_regression_graph, 5, 3, 0.5, _object=True).value, _x, _t, 2, 4, _name="train_v1(<graph>, x, t, epochs=2, batch_size=4)")
 _r.satisfies(lambda v: len(v) == 3, "a triple (losses, W, b)")
 check(len(_r.value[0]) == 6, call=_r.call_text, expected="6 losses: 3 batches (4, 4, 2) in each of 2 epochs",
       got=f"{len(_r.value[0])} losses", hint="one step per batch, the last batch smaller")
