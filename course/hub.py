@@ -1,6 +1,7 @@
 """``python -m course hub`` (``make hub``): JupyterHub on localhost for a class, with nbgrader's exchange.
 
-    python -m course hub setup            install it (root): /opt/dlcourse-hub, see below
+    python -m course hub setup [--first-due YYYY-MM-DD] [--fix-permissions]
+                                          install it (root): /opt/dlcourse-hub, see below
     python -m course hub demo             create an instructor and two students (root; useradd)
     python -m course hub [--port 8000] [--demo-auth [--password PW]]
                                           serve it on http://127.0.0.1:PORT (root: it starts each
@@ -10,21 +11,29 @@ Real local accounts log in with their passwords (PAM), or with ``--demo-auth`` a
 course's groups logs in with one shared password (JupyterHub's DummyAuthenticator, for a demo).
 Members of ``dlcourse-instructors`` get the formgrader on the course; members of
 ``dlcourse-students`` get the assignment list.  Everyone shares one nbgrader exchange, where
-students cannot read each other's submissions or feedback (course/hub_exchange.py).
+students cannot read each other's submissions or feedback, nor submit in another's name
+(course/hub_exchange.py).
 
-``setup`` lays out, under ``--prefix`` (default /opt/dlcourse-hub, readable by every user, since a
+``setup`` refuses a checkout whose solutions every user can read (``--fix-permissions``: chmod o-rwx
+it), and lays out, under ``--prefix`` (default /opt/dlcourse-hub, readable by every user, since a
 user's server runs as that user and cannot enter root's home):
 
     python/    a copy of the interpreter .venv uses (patchelf: it finds its libpython beside it)
     venv/      .venv cloned (hard links where possible) onto that interpreter, plus
-               requirements-hub.txt (JupyterHub); the course package from lib/
-    lib/       the course's Python package (course/), for every user's kernels
-    course/    the course root the instructors work in: nbgrader_config.py, source/, release/,
-               gradebook.db, submitted/, autograded/, feedback/ (group dlcourse-instructors, 2770)
+               requirements-hub.txt (JupyterHub); the course package from lib/; the TF kernelspec
+    venv-tf/   .venv-tf (make tf) cloned the same way: the "Python 3 (TensorFlow)" kernel
+    lib/       the course's Python package (course/), for every user's kernels; a module that answers
+               an assignment is the instructors' only until that assignment is due
+    course/    the course root the instructors work in: nbgrader_config.py, course.toml (the hub's
+               term and the data mirror), source/, release/, gradebook.db, submitted/, autograded/,
+               feedback/ (group dlcourse-instructors, 2770); what an instructor edited is kept
     exchange/  nbgrader's exchange (hub_exchange.py shows its permissions)
     proxy/     configurable-http-proxy, from npm
     roles/     Jupyter config for instructors (loads course/nbgrader_config.py) and students
-    state/     the hub's database and cookie secret (root only)
+    instructor.sh  an instructor's ssh shell set up as their hub terminal is (. it)
+    state/     the hub's database and cookie secret; what setup installed into course/ (root only)
+
+Run again, setup keeps the instructors' work and prints what it changed.
 """
 from __future__ import annotations
 

@@ -138,7 +138,8 @@ class PrivateReleaseFeedback(ExchangeReleaseFeedback):
     def copy_files(self):
         html_files = glob.glob(os.path.join(self.src_path, "*.html"))
         for html_file in html_files:  # copied with its mode: never world-readable on the way
-            os.chmod(html_file, FEEDBACK_FILE_MODE)
+            if os.stat(html_file).st_uid == os.geteuid():  # another instructor's: group-shared, 0660
+                os.chmod(html_file, FEEDBACK_FILE_MODE)
         super().copy_files()
         regexp = re.escape(os.path.sep).join([
             self.coursedir.format_path(self.coursedir.feedback_directory, "(?P<student_id>.*)",
