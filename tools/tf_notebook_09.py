@@ -895,7 +895,7 @@ def _accuracy_ok(model, scores, x, t, batch, text, hint):
     ds = _tfs.data.Dataset.from_tensor_slices((x, t)).batch(batch)
     r = _call(evaluate_accuracy, model, ds, _name=text)
     r.satisfies(lambda v: np.shape(v) == () and np.isfinite(float(v)), "one finite number (float(metric.result()))",
-                hint="return float(metric.result())")
+                hint="one number: float(...) of the metric's result()")
     r.close(want, rtol=0, atol=1e-6, hint=hint)
     return r
 
