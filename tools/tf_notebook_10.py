@@ -354,8 +354,8 @@ check(all(isinstance(_l, float) for _l in _r.value[0]), call=_r.call_text, expec
 for _n, _bs, _ep in ((12, 12, 3), (25, 7, 1), (9, 20, 2)):
     _x = _rng.random((_n, 6)).astype(np.float32)
     _t = _rng.integers(0, 4, size=_n)
-    _want = _reference(softmax_regression_graph(6, 4, 0.3), _x, _t, _ep, _bs)
-    _got = call(train_v1, softmax_regression_graph(6, 4, 0.3), _x, _t, _ep, _bs,
+    _want = _reference(call(softmax_regression_graph, 6, 4, 0.3, _object=True).value, _x, _t, _ep, _bs)
+    _got = call(train_v1, call(softmax_regression_graph, 6, 4, 0.3, _object=True).value, _x, _t, _ep, _bs,
                 _name=f"train_v1(<graph>, <{_n} rows>, t, epochs={_ep}, batch_size={_bs})").value
     check(len(_got[0]) == len(_want[0]) and np.allclose(_got[0], _want[0], rtol=1e-5)
           and np.allclose(_got[1], _want[1], rtol=1e-5, atol=1e-7), call=f"train_v1(... {_n} rows, epochs={_ep}, batch_size={_bs})",
