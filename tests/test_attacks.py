@@ -23,11 +23,14 @@ and the defences it targets (``defence``).  A second set of grading runs, one pe
 PAY (score above its ceiling), or the attack is broken (a payload that never runs, or does nothing,
 would otherwise pass as "defended").  The honest wrong submission rides along in each run and must
 still score 0.  Attacks that do not aim at the score (time, reaching the judge, leaking the hidden
-tests) say why in ``control`` and are checked by their own tests below.
+tests) say why in ``control`` and are checked by their own tests below.  Attacks that do not pay even
+with every switchable defence off carry ``xfail["control"]`` (strict) saying why (``attacks.NO_CONTROL``: the
+lead's and the corpus's work list); CI grades only the controls that pay, ``DLCOURSE_ATTACKS_FULL=1`` all.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 
@@ -61,8 +64,12 @@ def batch(tmp_path_factory):
     return course
 
 
+#: the positive controls graded: in CI those that pay; with DLCOURSE_ATTACKS_FULL=1 also those that do not
+#: pay yet (their Case's xfail["control"] says why), so that one that starts to pay XPASSes
+FULL = bool(os.environ.get("DLCOURSE_ATTACKS_FULL"))
+CONTROLS = [s for s, c in CASES.items() if c.defence and (FULL or "control" not in c.xfail)]
 #: the defence sets of the positive controls: one grading run each
-GROUPS = sorted({case.defence for case in CASES.values() if case.defence})
+GROUPS = sorted({CASES[s].defence for s in CONTROLS})
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +81,7 @@ def defenceless(tmp_path_factory):
     courses = {}
     for off in GROUPS:
         tmp = tmp_path_factory.mktemp("attacks-off-" + "-".join(off))
-        names = [s for s, c in CASES.items() if c.defence == off] + ["honest-wrong"]
+        names = [s for s in CONTROLS if CASES[s].defence == off] + ["honest-wrong"]
         course = make_course(tmp / "course", sorted({CASES[s].aid for s in names}))
         for student in names:
             folder = tmp / "submitted" / student / CASES[student].aid
@@ -121,8 +128,11 @@ ATTACKS = [name for name, case in CASES.items() if case.kind != "honest"]
 
 
 def param(student: str, what: str):
+    """*student*, marked xfail when its Case says *what* ("score", "flag", "control") fails for now; a
+    positive control that does not pay is strict (when it starts to pay, remove the mark)."""
     reason = CASES[student].xfail.get(what)
-    return pytest.param(student, marks=pytest.mark.xfail(strict=False, reason=reason)) if reason else student
+    return pytest.param(student, marks=pytest.mark.xfail(strict=what == "control", reason=reason)) \
+        if reason else student
 
 
 # --- every attack ---------------------------------------------------------------------------
@@ -157,7 +167,7 @@ def test_every_attack_names_what_it_targets():
         assert set(case.defence) <= set(DEFENCES), (student, case.defence)
 
 
-@pytest.mark.parametrize("student", [param(s, "control") for s in ATTACKS if CASES[s].defence])
+@pytest.mark.parametrize("student", [param(s, "control") for s in ATTACKS if s in CONTROLS])
 def test_attack_pays_with_its_defence_off(defenceless, student):
     """The positive control: with the defences it targets switched off, the attack gains (so its
     payload runs and works; with them on, ``test_attack_gains_nothing`` shows they stop it)."""

@@ -13,7 +13,9 @@ with the test cell's line that lets it pass (the judge's work list); remove the 
 The positive controls: a second batch grades the ``liar`` and ``patch`` submissions with the judge
 switched off (``defences_off={"judge"}``: the test cells run in the kernel, as plain nbgrader runs
 them); each must then gain on some test cell of its notebook, which proves the liar runs and is
-worth defending against (01, 04 and 06 in CI; every notebook with ``DLCOURSE_LIARS_FULL=1``).  The ``nan`` and ``table`` liars target no defence (a NaN or a memorised
+worth defending against (01 and 02 in CI; every notebook with ``DLCOURSE_LIARS_FULL=1``; the controls that do not pay are
+``NO_CONTROL``, xfail(strict): today the Liar pays nowhere even with the judge off, course.check itself
+refusing its comparisons, and the patch liar pays only in 01, 02, 07 and 08).  The ``nan`` and ``table`` liars target no defence (a NaN or a memorised
 answer is caught by the checks or by the hidden tests, judge or not); their control runs in-process:
 the table liar passes the visible tests of the exercises whose answers it could record.
 
@@ -39,8 +41,18 @@ STAMP = "2026-04-20 10:00:00.000000 UTC\n"
 NOTEBOOKS = liars.NOTEBOOKS
 CONTROLLED = ("liar", "patch")   # the kinds whose target is the judge: graded again with it off
 #: the notebooks of the judge-off positive control: three in CI (about a minute), all with DLCOURSE_LIARS_FULL=1
-CONTROL_NOTEBOOKS = NOTEBOOKS if os.environ.get("DLCOURSE_LIARS_FULL") else (
-    "01_perceptron", "04_backprop", "06_pytorch_and")
+CONTROL_NOTEBOOKS = NOTEBOOKS if os.environ.get("DLCOURSE_LIARS_FULL") else ("01_perceptron", "02_activations")
+#: positive controls that do not pay even with the judge off (run of 2026-12-08): why, per (kind, notebook)
+NO_CONTROL = {
+    **{("liar", aid): "course.check compares data only, in the kernel too: a Liar's 'yes' never decides a check, "
+                      "judge or not (this control needs a check that trusts __eq__, as before issue 22)"
+       for aid in NOTEBOOKS},
+    **{("patch", aid): "with the judge off, the patched Result/call/check pass only tests made of call(...).equal/"
+                       "close; this notebook's tests also use helpers and values (describe, .value, twins) that "
+                       "the stub cannot provide"
+       for aid in NOTEBOOKS if aid not in ("01_perceptron", "02_activations", "07_pytorch_regression",
+                                           "08_cnn_cifar10")},
+}
 
 
 def _cells() -> list[tuple[str, str]]:
@@ -152,8 +164,13 @@ def test_liars_ran(batch):
 
 
 # --- positive controls --------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", CONTROLLED)
-@pytest.mark.parametrize("aid", CONTROL_NOTEBOOKS)
+def _control(kind: str, aid: str):
+    why = NO_CONTROL.get((kind, aid))
+    return pytest.param(kind, aid, marks=[pytest.mark.xfail(strict=True, reason=why)] if why else [],
+                        id=f"{aid}-{kind}")
+
+
+@pytest.mark.parametrize("kind,aid", [_control(kind, aid) for kind in CONTROLLED for aid in CONTROL_NOTEBOOKS])
 def test_liar_pays_with_the_judge_off(judge_off, kind, aid):
     """With the judge off (the test cells run in the kernel, as plain nbgrader runs them) the liar
     gains on some test cell: it runs, and it is what the judge defends against."""

@@ -352,9 +352,54 @@ TARGETS: dict[str, dict] = {
 }
 
 
+#: attacks whose positive control does not pay today, even with EVERY switchable defence off (runs of
+#: 2026-12-08): why.  Each is an xfail(strict=True) of test_attack_pays_with_its_defence_off: the attack
+#: proves nothing yet (its payload, or the layer that stops it, is to be fixed); remove it when it pays.
+_NBGRADER = ("nbgrader itself puts the graded cells' points, type and source back from its gradebook, so "
+             "even plain nbgrader gives it nothing")
+_OUTPUT = ("even plain nbgrader scores it 0: the payload hides the error from IPython, but the test cell's "
+           "error output still reaches nbgrader (fix the payload)")
+_DATA = ("course.check compares data only, in the kernel too: the object's own comparisons never decide a "
+         "check, even with every switchable defence off (the control needs the pre-issue-22 check)")
+_AGENT = "it aims at the judge's agent (the kernel stops answering): with the judge off there is nothing to stop"
+_NOT_USED = "it patches what course.check does not use (np.allclose, isinstance), so it pays nothing even unjudged"
+NO_CONTROL: dict[str, str] = {
+    "tag-raises-exception": _NBGRADER, "raw-test-cells": _NBGRADER, "points-100": _NBGRADER,
+    "points-100-correct": _NBGRADER, "test-cells-as-answers": _NBGRADER, "test-cells-ungraded": _NBGRADER,
+    "hook-input-post": _AGENT, "hook-do-execute-drop": _AGENT,
+    "hook-events": _OUTPUT, "hook-custom-exc": _OUTPUT, "hook-showtraceback": _OUTPUT,
+    "hook-do-execute-ok": _OUTPUT, "hook-run-cell": _OUTPUT,
+    "patch-isinstance": _NOT_USED, "rebaseline": _NOT_USED,
+    "settrace-locals": "its trace function rewrites locals the in-kernel check no longer reads: it pays nothing "
+                       "even unjudged (fix the payload)",
+    "settrace-blind-probe": "it only blinds the probe (no score aim once the probe is blind); pays nothing unjudged",
+    "silence-probe": "it silences the probe (a flag), and pays nothing even unjudged",
+    "silence-probe-late": "it silences the probe (a flag), and pays nothing even unjudged",
+    "silence-probe-obfuscated": "it silences the probe (a flag), and pays nothing even unjudged",
+    "eq-always-true": _DATA, "spy-learns-expected": _DATA, "int-subclass": _DATA, "float-subclass": _DATA,
+    "ndarray-subclass": _DATA, "flaky-array": _DATA,
+    "course-py-beside": "its course.py shadows nothing even with code_files, safe_path and the judge off (the "
+                        "course package is found before the kernel's folder): to investigate",
+    "course-package-beside": "its course/ shadows nothing even with code_files, safe_path and the judge off (the "
+                             "course package is found before the kernel's folder): to investigate",
+    "06-patch-torch": _DATA + "; to investigate (the demo notebook it starts from differs from today's release: "
+                      "edited-locked)",
+    "07-redefine-locked": "pays nothing even with every switchable defence off: nbgrader puts the locked cells "
+                          "back, and its cell's helpers are not what the test calls; to investigate",
+    "08-fake-accuracy": "pays nothing even with every switchable defence off (course.checkpoints reads the "
+                        "accuracy itself); to investigate",
+}
+
+
 def _targeted(cases: dict[str, Case]) -> dict[str, Case]:
     import dataclasses
-    return {name: dataclasses.replace(case, **TARGETS.get(name, {})) for name, case in cases.items()}
+    out = {}
+    for name, case in cases.items():
+        case = dataclasses.replace(case, **TARGETS.get(name, {}))
+        if name in NO_CONTROL:
+            case = dataclasses.replace(case, xfail={**case.xfail, "control": NO_CONTROL[name]})
+        out[name] = case
+    return out
 
 
 CASES = _targeted(_cases())
