@@ -11,8 +11,12 @@ path keeps one kernel and one judge per notebook: the first case of a notebook t
 notebook's selected cases at once (its xdist group keeps them on one worker), and each test reads its verdict.
 The reference solution's own verdicts come from the same run.
 """
+import contextlib
 import importlib
+import pickle
 import pkgutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -47,13 +51,36 @@ def _judged(request, assignment: str):
                 cases.append(Case(p["exercise"], p["verdict"], p["label"], p["code"]))
         reporter = request.config.pluginmanager.get_plugin("terminalreporter")
         try:
-            _RUNS[assignment] = judge_cases(assignment, cases,
-                                            log=(lambda m: reporter.write_line(m)) if reporter else None)
+            with _shared(request, assignment) as cached:   # one xdist worker grades, another one waits
+                if cached.get("run") is None:
+                    cached["run"] = judge_cases(assignment, cases,
+                                                log=(lambda m: reporter.write_line(m)) if reporter else None)
+                _RUNS[assignment] = cached["run"]
         except Exception as exc:  # noqa: BLE001 - once per notebook, not once per case
             _RUNS[assignment] = exc
     if isinstance(_RUNS[assignment], Exception):
         raise RuntimeError(f"the judged run of {assignment} failed") from _RUNS[assignment]
     return _RUNS[assignment]
+
+
+@contextlib.contextmanager
+def _shared(request, assignment: str):
+    """A notebook's judged run, shared by the xdist workers of this test run: its cases normally run on one
+    worker (their xdist group), but should another worker need them, it waits for the first and reads its
+    verdicts instead of grading them again.  Without xdist, a plain dict."""
+    uid = getattr(request.config, "workerinput", {}).get("testrunuid")
+    if uid is None:
+        yield {}
+        return
+    from filelock import FileLock
+    folder = Path(tempfile.gettempdir()) / f"corpus-judge-verdicts-{uid}"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{assignment}.pickle"
+    with FileLock(str(path) + ".lock"):
+        cached = {"run": pickle.loads(path.read_bytes())} if path.exists() else {}
+        yield cached
+        if cached.get("run") is not None and not path.exists():
+            path.write_bytes(pickle.dumps(cached["run"]))
 
 
 def _report(results) -> str:
