@@ -319,7 +319,8 @@ def restore():
             dirty.append(f"module {name} patched: {', '.join(changed[:5])}")
     for name, (cls, attrs) in st.libclasses.items():
         now = dict(vars(cls))
-        changed = [a for a, v in attrs.items() if now.get(a, restore) is not v] + [a for a in now if a not in attrs]
+        changed = [a for a, v in attrs.items() if now.get(a, restore) is not v] + [
+            a for a in now if a not in attrs and a not in ("__slotnames__",)]   # copyreg's cache (pickling)
         for a in list(changed):
             if a in attrs and getattr(now.get(a), "__wrapped__", None) is attrs[a]:   # torch's step hooks
                 attrs[a] = now[a]
