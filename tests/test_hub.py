@@ -773,7 +773,7 @@ def test_a_class_on_the_hub(hub, browser):  # noqa: F811 - test_browser's browse
         assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
         with open(layout.course / "grades.csv", newline="") as f:
             row = next(r for r in csv.DictReader(f) if r["assignment"] == tf_aid and r["student_id"] == ALICE)
-        assert float(row["score"]) == float(row["max_score"]) > 0, row
+        assert float(row["score"]) == float(row["max_score"]) > 0, (row, graded.stdout[-3000:])
 
     for ctx in [t_ctx, c_ctx] + [c for c, _ in students.values()]:
         ctx.close()
