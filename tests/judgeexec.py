@@ -118,6 +118,8 @@ def _copy_value(v):
         if isinstance(v, torch.nn.Module):
             try:
                 sd = v.state_dict()
+                if any(isinstance(t, torch.Tensor) and t.device.type != "cpu" for t in sd.values()):
+                    return None   # a model on the meta device (08b) or a GPU: not compared
                 if sum(t.numel() * t.element_size() for t in sd.values() if isinstance(t, torch.Tensor)) <= _LIMIT:
                     return ("module", {k: t.detach().clone() if isinstance(t, torch.Tensor) else t
                                        for k, t in sd.items()}, [m.training for m in v.modules()])
