@@ -124,7 +124,7 @@ _LIAR_PRINTED = [0]
 def _liar_short(x):
     try:
         if isinstance(x, Liar):
-            return object.__getattribute__(x, "_liar_name")
+            return "<Liar " + object.__getattribute__(x, "_liar_name") + ">"
         text = repr(x)
     except Exception:
         text = "<" + type(x).__name__ + ">"
