@@ -426,6 +426,63 @@ def restore():
 '''
 
 
+# --- the judge side: a locked cell (the grader queues locked cells for the judge) that is a no-op in the kernel.
+# A case's in-place change to an array the test passed in is written back into the judge's copy (the link keeps
+# arrays in step): without this, one case's mutation of a locked cell's array would reach the next case's test.
+_JUDGE = r'''
+import copy, sys
+ns, which = NS_, WHICH
+if sys.modules.get("course.sides") is not None and sys.modules["course.sides"]._link is not None:  # the judge
+    np, torch = sys.modules.get("numpy"), sys.modules.get("torch")
+    def data(v):
+        if np is not None and isinstance(v, np.ndarray) and v.dtype != object:
+            return True
+        if torch is not None and not getattr(torch, "_lazy_", False) and isinstance(v, torch.Tensor):
+            return True
+        return False
+    st = sys.modules.setdefault("_corpus_judge_state", type(sys)("_corpus_judge_state"))
+    if which == "snapshot":
+        st.names = dict(dict.items(ns))
+        st.copies = {k: copy.deepcopy(v) for k, v in st.names.items()
+                     if data(v) or (type(v) in (list, dict, tuple) and len(v) < 10000)}
+    else:
+        for k in [k for k in list(dict.keys(ns)) if k not in st.names]:
+            dict.__delitem__(ns, k)
+        for k, v in st.names.items():
+            dict.__setitem__(ns, k, v)
+        for k, saved in st.copies.items():
+            v = st.names[k]
+            try:
+                if np is not None and isinstance(v, np.ndarray):
+                    if v.shape == saved.shape:
+                        v.flags.writeable = True
+                        np.copyto(v, saved)
+                    else:
+                        dict.__setitem__(ns, k, copy.deepcopy(saved))
+                elif data(v):
+                    with torch.no_grad():
+                        v.copy_(saved) if v.shape == saved.shape else dict.__setitem__(ns, k, saved.clone())
+                elif type(v) is list:
+                    v[:] = copy.deepcopy(saved)
+                elif type(v) is dict:
+                    v.clear()
+                    v.update(copy.deepcopy(saved))
+                else:
+                    dict.__setitem__(ns, k, copy.deepcopy(saved))
+            except Exception:
+                dict.__setitem__(ns, k, copy.deepcopy(saved))
+'''
+
+
+def _judge_call(fn: str):
+    """A locked cell that snapshots or restores the judge's namespace (and does nothing in the kernel)."""
+    code = _JUDGE.replace("NS_, WHICH", f"NS_, {fn!r}")
+    cell = nbformat.v4.new_code_cell(f"exec({code!r}, {{'NS_': globals(), '__name__': '_corpus_judge_helper'}})")
+    cell.metadata["nbgrader"] = {"locked": True, "grade": False, "solution": False, "schema_version": 3,
+                                 "grade_id": f"corpus_judge_{fn}"}
+    return cell
+
+
 def _kernel_call(fn: str) -> str:
     """Code for a cell that runs *fn* of the helper above without binding a name in the student's globals."""
     if fn == "snapshot":
@@ -488,6 +545,7 @@ def build(assignment: str, cases: list[Case], skip_tests_before: str | None = No
         if meta.get("solution") and gid in by_ex:
             span = [c for c in cells[i + 1: last_test[gid] + 1] if c.cell_type == "code"]
             add(nbformat.v4.new_code_cell(_kernel_call("snapshot")), _Slot("snapshot"))
+            add(_judge_call("snapshot"), _Slot("snapshot"))
             for k, case in by_ex[gid]:
                 answer = copy.deepcopy(cell)
                 answer.source = case.code
@@ -504,6 +562,7 @@ def build(assignment: str, cases: list[Case], skip_tests_before: str | None = No
                         twin.metadata["nbgrader"]["grade_id"] = f"{g}~{k}"
                     add(twin, _Slot("case-test" if c_is_test else "case-other", k, gid))
                 add(nbformat.v4.new_code_cell(_kernel_call("restore")), _Slot("restore", k, gid))
+                add(_judge_call("restore"), _Slot("judge-restore", k, gid))
             add(cell, _Slot("other"))
             continue
         if is_test:
