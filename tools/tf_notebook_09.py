@@ -317,7 +317,7 @@ nb.test("test_make_dataset", r"""
 # 10 tiny "images" whose pixels all hold 25 * label, so every image says which label it belongs to
 _t = np.arange(10, dtype=np.int64)
 _x = np.repeat((25 * _t).astype(np.uint8)[:, None, None], 3, axis=1).repeat(2, axis=2)    # shape (10, 3, 2)
-_ds = call(make_dataset, _x, _t, 4).is_instance(tf.data.Dataset, hint="return the tf.data.Dataset").value
+_ds = call(make_dataset, _x, _t, 4, _object=True).is_instance(tf.data.Dataset, hint="return the tf.data.Dataset").value
 _batches = call(lambda: [(a.numpy(), b.numpy()) for a, b in _ds], _name="list(make_dataset(x, t, 4))").value
 check([len(b) for _, b in _batches] == [4, 4, 2], call="make_dataset(x, t, 4)", expected="batches of 4, 4, 2",
       got=str([len(b) for _, b in _batches]), hint="ds.batch(batch_size)")
@@ -336,7 +336,7 @@ _n = 200
 _t = np.arange(_n) % 10
 _x = np.repeat((25 * _t).astype(np.uint8)[:, None, None], 2, axis=1).repeat(2, axis=2)
 for _seed in (0, 7):
-    _ds = call(make_dataset, _x, _t, 16, seed=_seed).value
+    _ds = call(make_dataset, _x, _t, 16, seed=_seed, _object=True).value
     _ep1 = call(lambda: [(a.numpy(), b.numpy()) for a, b in _ds], _name=f"one epoch of make_dataset(..., seed={_seed})").value
     _ep2 = [(a.numpy(), b.numpy()) for a, b in _ds]
     _labels = np.concatenate([b for _, b in _ep1])
@@ -352,7 +352,7 @@ for _seed in (0, 7):
           expected="samples shuffled before batching", got="batches of consecutive samples (whole batches shuffled)",
           hint="shuffle(...) before batch(...)")
 _big = np.random.default_rng(0).integers(0, 256, size=(33, 28, 28, 1)).astype(np.uint8)
-_ds = call(make_dataset, _big, np.zeros(33, np.int64), 32).value
+_ds = call(make_dataset, _big, np.zeros(33, np.int64), 32, _object=True).value
 _b = [a.numpy() for a, _ in _ds]
 check([len(a) for a in _b] == [32, 1] and _b[0].shape[1:] == (28, 28, 1) and _b[0].dtype == np.float32
       and np.allclose(np.concatenate(_b), _big / 255.0, atol=1e-7), call="make_dataset(<33 images 28x28x1>, t, 32)",
@@ -485,7 +485,7 @@ def _probabilities_ok(model, name, n=5):
 """
 
 nb.test("test_build_sequential", MODEL_HELPERS + r"""
-_m = call(build_sequential).is_instance(keras.Sequential, hint="return keras.Sequential([...])").value
+_m = call(build_sequential, _object=True).is_instance(keras.Sequential, hint="return keras.Sequential([...])").value
 _probabilities_ok(_m, "build_sequential()")
 call(_m.count_params, _name="build_sequential().count_params").equal(79510,
      hint="Flatten, Dense(100), Dense(10): 784*100 + 100 + 100*10 + 10")
@@ -532,7 +532,7 @@ def build_functional():
 """)
 
 nb.test("test_build_functional", MODEL_HELPERS + r"""
-_m = call(build_functional).is_instance(keras.Model, hint="return keras.Model(inputs=..., outputs=...)").value
+_m = call(build_functional, _object=True).is_instance(keras.Model, hint="return keras.Model(inputs=..., outputs=...)").value
 _probabilities_ok(_m, "build_functional()")
 check(any(isinstance(l, keras.layers.Concatenate) for l in _m.layers), call="build_functional()",
       expected="a Concatenate layer that merges the two branches", got=str([type(l).__name__ for l in _m.layers]),
@@ -649,7 +649,7 @@ keras.utils.set_random_seed(0)
 _xs = np.random.default_rng(0).random((200, 28, 28, 1), dtype=np.float32)
 _ts = (_xs[:, :14].mean(axis=(1, 2, 3)) > _xs[:, 14:].mean(axis=(1, 2, 3))).astype(np.int64)   # top half brighter?
 _model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")])
-_h = _call(compile_and_fit, _model, _xs, _ts, 3, 20).is_instance(keras.callbacks.History, hint="return what fit returns").value
+_h = _call(compile_and_fit, _model, _xs, _ts, 3, 20, _object=True).is_instance(keras.callbacks.History, hint="return what fit returns").value
 check(set(_h.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}, call="compile_and_fit(...).history",
       expected="keys loss, accuracy, val_loss, val_accuracy", got=str(sorted(_h.history)),
       hint="metrics=['accuracy'] and validation_split=0.1")
@@ -668,7 +668,7 @@ _a = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.l
 _b = keras.models.clone_model(_a)
 _b.set_weights(_a.get_weights())
 keras.utils.set_random_seed(2)
-_got = _call(compile_and_fit, _a, _xs, _ts, 2, 30).value.history
+_got = _call(compile_and_fit, _a, _xs, _ts, 2, 30, _object=True).value.history
 keras.utils.set_random_seed(2)
 _b.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.SparseCategoricalCrossentropy(), metrics=["accuracy"])
 _want = _b.fit(_xs, _ts, batch_size=30, epochs=2, validation_split=0.1, verbose=0).history
