@@ -13,6 +13,7 @@ The reference solution's own verdicts come from the same run.
 """
 import contextlib
 import importlib
+import os
 import pickle
 import pkgutil
 import tempfile
@@ -37,6 +38,11 @@ EXERCISES = [pytest.param(a, e, id=f"{a}-{e}", marks=pytest.mark.xdist_group(f"c
              for a, e in sorted({(c.values[0], c.values[1]) for c in CASES})]
 
 _RUNS: dict = {}
+
+#: notebooks whose corpus still runs in-process (tests/nbexec.py) unless DLCOURSE_CORPUS_JUDGE_ALL=1: 05's
+#: judged run did not finish in 19 minutes on the 2-core machine (its tests make thousands of kernel round
+#: trips, and a case that breaks the generation order can make backward() exponential); not yet explained
+IN_PROCESS = set() if os.environ.get("DLCOURSE_CORPUS_JUDGE_ALL") else {"05_chainer_style"}
 
 
 def _judged(request, assignment: str):
@@ -90,6 +96,10 @@ def _report(results) -> str:
 @pytest.mark.parametrize("assignment, exercise, verdict, label, code", CASES)
 def test_corpus(request, assignment, exercise, verdict, label, code):
     """A wrong variant fails at least one of the exercise's test cells; a right one passes them all."""
+    if assignment in IN_PROCESS:
+        from nbexec import check_verdict
+        check_verdict(assignment, exercise, verdict, code)
+        return
     run = _judged(request, assignment)
     results = run.results.get((exercise, verdict, label))
     assert results is not None, f"the judged run did not grade this case; notes: {run.notes[-5:]}"
@@ -102,6 +112,11 @@ def test_corpus(request, assignment, exercise, verdict, label, code):
 
 @pytest.mark.parametrize("assignment, exercise", EXERCISES)
 def test_reference_solution_passes(request, assignment, exercise):
+    if assignment in IN_PROCESS:
+        from nbexec import run_exercise
+        results = run_exercise(assignment, exercise)
+        assert all(r.passed for r in results), _report(results)
+        return
     run = _judged(request, assignment)
     results = run.reference.get(exercise)
     assert results, f"the judged run did not grade the reference of {exercise}; notes: {run.notes[-5:]}"

@@ -130,3 +130,16 @@ def test_the_withheld_guard_refuses_any_run_of_the_truth(judge):
         double(torch.from_numpy(labels[500:600]))
     for fine in (labels[:15], rng.integers(0, 10, 1000), np.sort(labels), targets[:15], rng.uniform(0, 5, 10_000)):
         double(fine)
+
+
+def test_what_the_students_code_does_to_its_arguments_is_seen(judge):
+    """A reshape in place, and a list or dict changed in place, reach the test's own objects."""
+    x = np.arange(6.0)
+    with linked_pair({"reshape": lambda a: setattr(a, "shape", (2, 3)), "fill": lambda l: l.__setitem__(0, "moved"),
+                      "put": lambda d: d.update(k=2)}) as (link, _):
+        link.request("name", "reshape")(x)
+        items, table = ["here", 1], {"k": 1}
+        link.request("name", "fill")(items)
+        link.request("name", "put")(table)
+    assert x.shape == (2, 3)
+    assert items == ["moved", 1] and table == {"k": 2}

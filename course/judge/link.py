@@ -357,6 +357,9 @@ class Link:
         It stays alive until our next message, so a change made to it in place (then dropped,
         as in ``net.params['W1'][...] = W``) still reaches the other end."""
         held = self._shared.get(sid, (lambda: None,))[0]() if sid else None
+        if held is not None and held.shape != arr.shape and held.size == arr.size and held.dtype == arr.dtype:
+            with contextlib.suppress(AttributeError, ValueError):   # reshaped in place (x.shape = ...)
+                held.shape = arr.shape
         if held is not None and held.shape == arr.shape and held.dtype == arr.dtype and held.flags.writeable:
             np.copyto(held, arr)
             self._shared[sid] = (self._shared[sid][0], arr)
@@ -717,12 +720,22 @@ def _array_copies(args, kwargs) -> dict:
     for key, x in [*enumerate(args), *kwargs.items()]:
         if _is_tensor(x) and not x.requires_grad:  # (arrays are shared: see Link._changes)
             copies[key] = x.detach().clone()
+        elif type(x) in (list, dict):              # a container the code may change in place
+            copies[key] = _Items(list(x.items()) if type(x) is dict else list(x))
     return copies
+
+
+class _Items(list):
+    """A list or dict argument's items before a call (compared by identity afterwards)."""
 
 
 def _changed(before, after) -> bool:
     if before is None:
         return False
+    if isinstance(before, _Items):
+        now = list(after.items()) if type(after) is dict else list(after)
+        return len(now) != len(before) or any(
+            (a[0] is not b[0] or a[1] is not b[1]) if type(after) is dict else a is not b for a, b in zip(before, now))
     try:
         if isinstance(before, np.ndarray):
             return before.shape != after.shape or before.dtype != after.dtype or \
@@ -735,7 +748,14 @@ def _changed(before, after) -> bool:
 
 
 def _write_back(target, value) -> None:
-    """What the other end's code did to an array argument, done to ours."""
+    """What the other end's code did to an array, tensor, list or dict argument, done to ours."""
+    if type(target) is list and type(value) is list:
+        target[:] = value
+        return
+    if type(target) is dict and type(value) is dict:
+        target.clear()
+        target.update(value)
+        return
     if isinstance(target, np.ndarray) and isinstance(value, np.ndarray):
         if target.shape != value.shape and target.size == value.size:
             with contextlib.suppress(AttributeError, ValueError):
