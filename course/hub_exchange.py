@@ -180,16 +180,20 @@ def refused_log(root: str, assignment: str) -> str:
     return os.path.join(root, "reports", "collect", f"{assignment}.json")
 
 
+def refused(root: str, assignment: str) -> list[dict]:
+    """What collect refused for *assignment* (named, folder, owner, why), as its log says."""
+    log = refused_log(str(root), assignment)
+    if not os.path.isfile(log):
+        return []
+    with open(log) as f:
+        return [r for r in json.load(f) if isinstance(r, dict)]
+
+
 def refused_lines(root: str, assignments) -> list[str]:
     """What collect refused for *assignments*, one line each, for ``python -m course grade``'s summary."""
-    lines = []
-    for aid in assignments:
-        log = refused_log(str(root), aid)
-        if os.path.isfile(log):
-            with open(log) as f:
-                lines += [f"refused at collect: {r['named']} / {aid}, folder {r['folder']!r} owned by {r['owner']}: "
-                          f"{r['why']} (left in the exchange's inbound/; never graded)" for r in json.load(f)]
-    return lines
+    return [f"refused at collect: {r['named']} / {aid}, folder {r['folder']!r} owned by {r['owner']}: "
+            f"{r['why']} (left in the exchange's inbound/; never graded)"
+            for aid in assignments for r in refused(root, aid)]
 
 
 class OwnedCollect(ExchangeCollect):

@@ -463,6 +463,11 @@ def test_collect_refuses_a_submission_in_anothers_name(tmp_path, venv_on_path):
     assert f"belongs to {mallory.pw_name}" in refused[alice.pw_name]["why"]
     assert "a link" in refused[mallory.pw_name]["why"]
     assert len(collect.refused) == 2 and len(list(inbound.iterdir())) == 4  # left there as evidence
+    from course.grader import report                                      # and the class report says so
+    table = {aid: {"students": {}, "max_score": 7.0, "cells": [], "duedate": None}}
+    page = report.write(course / "reports" / "grading", [], table, None, {})
+    text = page.with_name("index.md").read_text()
+    assert "Refused at collect" in text and f"belongs to {mallory.pw_name}" in text, text[-800:]
 
 
 # ---------------------------------------------------------------- setup: idempotent, no solutions for students

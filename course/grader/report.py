@@ -185,7 +185,7 @@ def write(folder: Path, results: list[dict], table: dict, run: dict | None, reco
     """The class report over every assignment in *table* (:func:`.gradebook.scores`).  *results*: this
     run's records; *run*: this run's settings and time, None when no grading ran (the report is only
     rewritten, e.g. after ``python -m course similarity``); *records*: ``results.json``."""
-    from .. import similarity
+    from .. import hub_exchange, similarity
 
     folder.mkdir(parents=True, exist_ok=True)
     records = records or {}
@@ -233,6 +233,13 @@ def write(folder: Path, results: list[dict], table: dict, run: dict | None, reco
             doc.table(["student", "level", "reason"],
                       [[sid, lvl, msg] for sid, why in flagged for lvl, msg in why],
                       [lvl for _, why in flagged for lvl, _ in why])
+        refused = hub_exchange.refused(str(folder.parent.parent), aid)
+        if refused:
+            doc.h(3, "Refused at collect (handed in under another student's name)")
+            doc.p("Never graded; the folders stay in the exchange's inbound/ as evidence.")
+            doc.table(["named", "folder", "owned by", "why"],
+                      [[r.get("named", ""), r.get("folder", ""), r.get("owner", ""), r.get("why", "")] for r in refused],
+                      ["error"] * len(refused))
         late = [(s, e) for s, e in sorted(studs.items()) if e["seconds_late"] > 0]
         if late:
             doc.h(3, "Late submissions")
