@@ -3,7 +3,8 @@
     data fetch          make every data set ready (mirror -> cache, or download)
     data verify         check every data file's checksum
     release [ID ...]    generate release/ from source/ with nbgrader
-    grade ID|all        autograde submitted/ (see --help)
+    grade ID|all        autograde submitted/ (see --help; --student NAME regrades one student)
+    check PATH          grade one notebook as the class grader does (needs the course's source/)
     lab                 JupyterLab on the course with nbgrader's extensions
     hub [setup|demo]    JupyterHub for a class on localhost (see python -m course hub --help)
     roster import CSV   put the class roster (id, name, email, lms_user_id) into the gradebook
@@ -36,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     from .grader import add_arguments
     add_arguments(grade)
 
+    chk = sub.add_parser("check", help="grade one notebook as the class grader does (python -m course check PATH)")
+    chk.add_argument("path", type=Path, help="a notebook, or the folder that holds it")
+
     lab = sub.add_parser("lab", help="start JupyterLab on the course")
     lab.add_argument("extra", nargs=argparse.REMAINDER, help="passed on to jupyter lab")
 
@@ -59,6 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "data":
         from .datasets import manage
         return manage.fetch() if args.action == "fetch" else manage.verify()
+    if args.command == "check":
+        from .selfcheck import main as check_main
+        return check_main([str(args.path)])
     if args.command == "release":
         from .assignments import generate_release
         generate_release(args.ids or None)

@@ -47,6 +47,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="grade on the workers of a Dask cluster (tcp://HOST:PORT or tls://HOST:PORT) "
                              "instead of --jobs local processes (docs/deploy.md)")
+    parser.add_argument("--student", dest="students", action="append", default=[], metavar="NAME",
+                        help="grade only this student's submission, again (repeat for several); the others' "
+                             "grades stay as they are")
     parser.add_argument("--allow-late-class", action="store_true",
                         help="grade even when every submission is more than a week late (else: stop, exit 2; "
                              "the due dates are probably last term's)")
@@ -54,4 +57,5 @@ def add_arguments(parser) -> None:
 
 def from_arguments(args) -> dict:
     return {k: getattr(args, k) for k in ("zip_file", "use_sandbox", "force", "cell_timeout", "notebook_timeout",
-                                          "memory_gb", "scheduler", "allow_late_class") if hasattr(args, k)}
+                                          "memory_gb", "scheduler", "allow_late_class", "students")
+            if hasattr(args, k)}

@@ -41,11 +41,13 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
                 root: str | Path | None = None, use_sandbox: bool = True, zip_file: str | Path | None = None,
                 force: bool = False, cell_timeout: int | None = None, notebook_timeout: int | None = None,
                 memory_gb: float | None = None, scheduler: str | None = None, out=None,
-                defences_off=(), allow_late_class: bool = False) -> int:
+                defences_off=(), allow_late_class: bool = False, students=()) -> int:
     """Grade *assignment* (an id or ``"all"``); return the exit code.
 
     *scheduler*: the address of a Dask scheduler (``tcp://HOST:PORT``, ``tls://...``) whose
     workers grade the submissions instead of local processes (:mod:`.cluster`).
+
+    *students*: grade (again, even if unchanged) only these students' submissions; the others' grades stay.
 
     *defences_off*: names from :data:`~.worker.DEFENCES` to switch off for this run, for the test
     suite's positive controls only (an attack must pay without the defence it targets).  It is an
@@ -99,6 +101,13 @@ def grade_class(assignment: str, submitted: str | Path = "submitted", jobs: int 
     jobs_list = [Job(aid, s.name, str(s / aid)) for aid in wanted
                  for s in sorted(submitted.iterdir()) if s.is_dir() and not s.name.startswith(".")
                  and (s / aid).is_dir()]
+    if students:
+        absent = sorted(set(students) - {j.student for j in jobs_list})
+        if absent:
+            print(f"error: no submission of {assignment} in {submitted} for {', '.join(absent)}", file=sys.stderr)
+            return 2
+        jobs_list = [j for j in jobs_list if j.student in set(students)]
+        force = True   # regrading a student means grading them now
     skipped = _without_tf_kernel(root, jobs_list)
     if skipped and assignment != "all":
         print(f"error: {assignment} skipped: run `make tf` (it needs the TensorFlow kernel, "
