@@ -2,6 +2,8 @@
 Link, as tests/test_judge.py does for torch.  Eager tensors, dtypes and shapes cross by value; variables, models,
 datasets, graphs and sessions stay handles, usable with isinstance and `with`."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -39,6 +41,16 @@ def judge():
         yield link
 
 
+@contextlib.contextmanager
+def asked(link):
+    """What course.check.call(..., _object=True) does in the judge: the test asks for objects."""
+    link.objects_allowed += 1
+    try:
+        yield
+    finally:
+        link.objects_allowed -= 1
+
+
 def test_eager_tensors_dtypes_and_shapes_cross_by_value(judge):
     x = np.arange(24, dtype=np.float64).reshape(1, 2, 3, 4)
     out = judge.request("name", "nhwc")(x)
@@ -46,23 +58,27 @@ def test_eager_tensors_dtypes_and_shapes_cross_by_value(judge):
     assert out.shape == (1, 3, 4, 2) and np.array_equal(out.numpy(), np.transpose(x, (0, 2, 3, 1)))
     back = judge.request("name", "twice")(tf.constant([1, 2], dtype=tf.int64))   # the test's tensor, by value
     assert back.dtype == tf.int64 and back.numpy().tolist() == [2, 4]
-    g, x, y = judge.request("name", "graph")()
+    with asked(judge):   # graphs and placeholders: objects the test asks for (the judge's data-only rule)
+        g, x, y = judge.request("name", "graph")()
     assert is_proxy(x) and x.dtype == tf.float32 and x.shape.as_list() == [None, 2]
     assert isinstance(g, tf.Graph) and y.graph is g
 
 
 def test_models_and_variables_stay_handles(judge):
-    m = judge.request("name", "model")()
+    with asked(judge):
+        m = judge.request("name", "model")()
     assert is_proxy(m) and isinstance(m, keras.Sequential) and not isinstance(m, keras.layers.Conv2D)
     assert all(is_proxy(v) for v in m.trainable_weights)
     out = m(np.ones((4, 3), np.float32))
     assert isinstance(out, tf.Tensor) and out.shape == (4, 2)
-    m.layers[0].kernel.assign(np.zeros((3, 2), np.float32))
+    with asked(judge):   # assign returns the variable
+        m.layers[0].kernel.assign(np.zeros((3, 2), np.float32))
     assert np.array_equal(m(np.ones((1, 3), np.float32)).numpy(), np.zeros((1, 2)))
 
 
 def test_a_session_runs_the_students_graph_where_it_lives(judge):
-    g, x, y = judge.request("name", "graph")()
+    with asked(judge):
+        g, x, y = judge.request("name", "graph")()
     v1 = judge.request("name", "tf").compat.v1
     with v1.Session(graph=g) as sess:   # entered and left in the kernel
         out = sess.run(y, feed_dict={x: np.ones((2, 2), np.float32)})
