@@ -219,12 +219,7 @@ def record(aid: str) -> dict:
     ns: dict = {"__name__": "__main__"}
     defs: dict[str, dict] = {}
     errors: dict[str, str] = {}
-    work = Path(tempfile.mkdtemp(prefix=f"liar-record-{aid}-"))
-    shutil.copytree(ROOT / "source" / aid, work, dirs_exist_ok=True)
-    old_cwd, old_env = os.getcwd(), os.environ.get("NBGRADER_EXECUTION")
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    os.chdir(work)
-    try:
+    with _in_source_copy(aid, "record"):
         for cell in nb.cells:
             meta = nbmeta(cell)
             gid = meta.get("grade_id", "")
@@ -256,15 +251,6 @@ def record(aid: str) -> dict:
                 continue  # figures, long training runs
             if err:
                 errors[gid or "locked"] = err
-    finally:
-        os.chdir(old_cwd)
-        if old_env is None:
-            os.environ.pop("NBGRADER_EXECUTION", None)
-        else:
-            os.environ["NBGRADER_EXECUTION"] = old_env
-        if "matplotlib.pyplot" in sys.modules:
-            sys.modules["matplotlib.pyplot"].close("all")
-        shutil.rmtree(work, ignore_errors=True)
     out = {}
     for gid in answers:
         table = {}
@@ -486,6 +472,22 @@ def build(aid: str, kind: str, recorded: dict, folder: Path) -> None:
     nbformat.write(nb, str(folder / f"{aid}.ipynb"))
 
 
+@contextlib.contextmanager
+def _in_source_copy(aid: str, what: str):
+    """Run in a scratch copy of source/<aid>/ in grading mode (nbexec.grading_mode); figures closed and the
+    copy removed afterwards."""
+    from nbexec import grading_mode
+    work = Path(tempfile.mkdtemp(prefix=f"liar-{what}-{aid}-"))
+    shutil.copytree(ROOT / "source" / aid, work, dirs_exist_ok=True)
+    try:
+        with grading_mode(work):
+            yield work
+    finally:
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _heavy(source: str) -> bool:
     return any(s in source for s in ("plt.", "fit(", "train_one_epoch(", "train_and(", "load_mnist(",
                                      "for epoch", "%time", "timeit"))
@@ -497,12 +499,7 @@ def run_visible(aid: str, kind: str, recorded: dict) -> dict[str, str]:
     nb = read(ROOT / "source" / aid / f"{aid}.ipynb")
     ns: dict = {"__name__": "__main__"}
     out: dict[str, str] = {}
-    work = Path(tempfile.mkdtemp(prefix=f"liar-visible-{aid}-"))
-    shutil.copytree(ROOT / "source" / aid, work, dirs_exist_ok=True)
-    old_cwd, old_env = os.getcwd(), os.environ.get("NBGRADER_EXECUTION")
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    os.chdir(work)
-    try:
+    with _in_source_copy(aid, "visible"):
         for cell in nb.cells:
             meta = nbmeta(cell)
             gid = meta.get("grade_id", "")
@@ -515,13 +512,4 @@ def run_visible(aid: str, kind: str, recorded: dict) -> dict[str, str]:
                 out[gid] = _run(visible(cell.source), ns, gid)
             elif meta.get("locked") or not _heavy(cell.source):
                 _run(cell.source, ns, gid or "plain")
-    finally:
-        os.chdir(old_cwd)
-        if old_env is None:
-            os.environ.pop("NBGRADER_EXECUTION", None)
-        else:
-            os.environ["NBGRADER_EXECUTION"] = old_env
-        if "matplotlib.pyplot" in sys.modules:
-            sys.modules["matplotlib.pyplot"].close("all")
-        shutil.rmtree(work, ignore_errors=True)
     return out
