@@ -28,7 +28,6 @@ import functools
 import inspect
 import io
 import json
-import os
 import re
 import shutil
 import sys
