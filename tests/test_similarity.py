@@ -12,7 +12,6 @@ Every pair of students whose answers come from the same origin (the solution, or
 above every pair from different origins.  Needs Dolos (`make dolos`); skipped without it.
 """
 import ast
-import importlib.util
 import io
 import json
 import keyword
@@ -25,17 +24,11 @@ import pytest
 from course import similarity
 from course.config import ROOT
 from course.grader.report import _Doc
+from test_grading import load_builder
 
 ASSIGNMENTS = ["01_perceptron", "02_activations", "03_loss_and_gradients", "04_backprop", "05_chainer_style",
                "06_pytorch_and", "07_pytorch_regression", "07b_training_practice", "08_cnn_cifar10", "08b_gpu"]
 EXAMPLES = ROOT / "examples"
-
-
-def builder():
-    spec = importlib.util.spec_from_file_location("build_demo_class", EXAMPLES / "build_demo_class.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +96,7 @@ def test_the_planted_changes_are_real():
 # --- the class -------------------------------------------------------------------------------------
 def plant_class(dest: Path, aid: str) -> dict[str, str]:
     """Write the class of *aid* into *dest*/<student>/<aid>/; return each student's origin."""
-    build = builder()
+    build = load_builder()
     solution = build.solutions(aid)
     stubs = build.stubs(aid)
     right = build.corpus(aid).RIGHT
